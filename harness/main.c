@@ -1,0 +1,774 @@
+/*
+ * assay: the command line.  Subcommands come from the table commands[];
+ * each parses its own options and returns an exit code (see error.h).
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "buf.h"
+#include "catalogue.h"
+#include "decl.h"
+#include "diag.h"
+#include "error.h"
+#include "evidence.h"
+#include "log.h"
+#include "plan.h"
+#include "report.h"
+#include "run.h"
+#include "template.h"
+#include "util.h"
+#include "xml.h"
+
+struct command {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+	const char	*summary;
+	const char	*usage;		/* options and arguments */
+	const char	*help;		/* what they mean */
+};
+
+static const struct command *find_command(const char *name);
+
+static const char exit_codes_help[] =
+    "Exit codes:\n"
+    "  0  every applicable test case passed (verify: the run folder is "
+    "intact)\n"
+    "  1  at least one FAIL (verify: files changed, missing or added)\n"
+    "  2  usage or input error; nothing was run and no run folder written\n"
+    "  3  no FAIL, but INCONCLUSIVE or ERROR verdicts remain\n"
+    "  4  the harness itself failed (I/O, memory); a run folder is left "
+    "with .partial\n";
+
+#define DEVICE_HELP \
+    "  DEVICE_DIR             a folder holding ics.xml and ixit.xml (and " \
+    "answers.xml)\n" \
+    "  --ics FILE, --ixit FILE  the declarations, when not in one folder\n" \
+    "  --catalogue FILE       use this catalogue instead of the ICS's " \
+    "edition's own\n"
+
+/* Options every command that reads declarations shares. */
+struct decl_args {
+	const char	*ics;
+	const char	*ixit;
+	const char	*catalogue;
+	const char	*answers;
+	char		*ics_buf;
+	char		*ixit_buf;
+	char		*answers_buf;
+};
+
+static void
+decl_args_release(struct decl_args *a)
+{
+	free(a->ics_buf);
+	free(a->ixit_buf);
+	free(a->answers_buf);
+}
+
+static int
+usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "assay %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
+	return ASY_EXIT_INPUT;
+}
+
+/* Resolve DEVICE_DIR or --ics/--ixit into paths; 0 or an exit code. */
+static int
+decl_args_finish(const char *cmd, struct decl_args *a, int argc, char **argv,
+    int want_answers)
+{
+	struct stat st;
+
+	if (optind < argc) {
+		const char *dir = argv[optind++];
+
+		if (a->ics != NULL || a->ixit != NULL)
+			return usage_error(cmd, "give a DEVICE_DIR or "
+			    "--ics/--ixit, not both");
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+			return usage_error(cmd, "'%s' is not a folder with "
+			    "ics.xml and ixit.xml", dir);
+		a->ics = a->ics_buf = asy_path_join(dir, "ics.xml");
+		a->ixit = a->ixit_buf = asy_path_join(dir, "ixit.xml");
+		if (want_answers && a->answers == NULL) {
+			a->answers_buf = asy_path_join(dir, "answers.xml");
+			if (a->answers_buf != NULL &&
+			    access(a->answers_buf, F_OK) == 0)
+				a->answers = a->answers_buf;
+		}
+		if (a->ics == NULL || a->ixit == NULL)
+			return ASY_EXIT_HARNESS;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'",
+		    argv[optind]);
+	if (a->ics == NULL || a->ixit == NULL)
+		return usage_error(cmd, "which device? Give a DEVICE_DIR, or "
+		    "both --ics and --ixit");
+	return 0;
+}
+
+enum {
+	OPT_ICS = 1000,
+	OPT_IXIT,
+	OPT_CATALOGUE,
+	OPT_ANSWERS,
+	OPT_FORMAT,
+	OPT_BENCH,
+	OPT_OFFLINE,
+	OPT_ACCEPT_PRE,
+	OPT_BATCH,
+	OPT_ASSESSOR,
+	OPT_RUNS_DIR,
+	OPT_EDITION,
+	OPT_HELP,
+};
+
+#define DECL_OPTIONS \
+	{ "ics", required_argument, NULL, OPT_ICS }, \
+	{ "ixit", required_argument, NULL, OPT_IXIT }, \
+	{ "catalogue", required_argument, NULL, OPT_CATALOGUE }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+static int
+show_help(const char *name)
+{
+	const struct command *c = find_command(name);
+
+	printf("usage: assay %s %s\n\n%s\n\n%s", c->name, c->usage, c->summary,
+	    c->help);
+	printf("\n%s", exit_codes_help);
+	return 0;
+}
+
+/* Handle an option shared by the declaration commands; 1 if it was one. */
+static int
+decl_option(int opt, struct decl_args *a)
+{
+	switch (opt) {
+	case OPT_ICS:
+		a->ics = optarg;
+		return 1;
+	case OPT_IXIT:
+		a->ixit = optarg;
+		return 1;
+	case OPT_CATALOGUE:
+		a->catalogue = optarg;
+		return 1;
+	case OPT_ANSWERS:
+		a->answers = optarg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+report_diags(struct asy_diags *d)
+{
+	asy_diags_print(d, stderr);
+	if (d->n_errors > 0)
+		fprintf(stderr, "assay: %lu error%s, %lu warning%s\n",
+		    d->n_errors, d->n_errors == 1 ? "" : "s", d->n_warnings,
+		    d->n_warnings == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		DECL_OPTIONS,
+		{ "answers", required_argument, NULL, OPT_ANSWERS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decl_args a = { 0 };
+	struct asy_decl_paths p;
+	struct asy_decl *decl = NULL;
+	struct asy_answers *ans = NULL;
+	struct asy_diags d;
+	int opt, r, ret;
+
+	asy_diags_init(&d);
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (decl_option(opt, &a))
+			continue;
+		if (opt == OPT_HELP)
+			return show_help("validate");
+		return usage_error("validate", "unknown option");
+	}
+	ret = decl_args_finish("validate", &a, argc, argv, 1);
+	if (ret != 0)
+		goto out;
+	p.ics = a.ics;
+	p.ixit = a.ixit;
+	p.catalogue = a.catalogue;
+	r = asy_decl_load(&p, &d, &decl);
+	if (r == 0 && a.answers != NULL)
+		r = asy_answers_load(a.answers, decl->cat, &d, &ans);
+	report_diags(&d);
+	if (r == ASY_E_NOMEM) {
+		fprintf(stderr, "assay: out of memory\n");
+		ret = ASY_EXIT_HARNESS;
+	} else if (r < 0) {
+		ret = ASY_EXIT_INPUT;
+	} else {
+		printf("%s: valid %s declarations for %s %s (%zu ICS rows, "
+		    "%zu IXIT rows%s%s)%s\n", a.ics, decl->cat->id,
+		    decl->dut.vendor, decl->dut.model, decl->n_rows,
+		    decl->n_ixit, ans ? ", answers: " : "",
+		    ans ? a.answers : "", d.n_warnings ? "; see the warnings"
+		    : "");
+		ret = 0;
+	}
+out:
+	asy_answers_free(ans);
+	asy_decl_free(decl);
+	asy_diags_release(&d);
+	decl_args_release(&a);
+	return ret;
+}
+
+static int
+cmd_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		DECL_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "bench", required_argument, NULL, OPT_BENCH },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decl_args a = { 0 };
+	struct asy_decl_paths p;
+	struct asy_decl *decl = NULL;
+	struct asy_plan *plan = NULL;
+	struct asy_diags d;
+	struct asy_buf b;
+	const char *format = "text", *output = NULL, *bad = NULL;
+	unsigned caps = ASY_NEED_ALL;
+	int opt, r, ret;
+
+	asy_diags_init(&d);
+	asy_buf_init(&b, (size_t)256 << 20);
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (decl_option(opt, &a))
+			continue;
+		switch (opt) {
+		case OPT_FORMAT:
+			format = optarg;
+			if (strcmp(format, "text") != 0 &&
+			    strcmp(format, "xml") != 0)
+				return usage_error("plan", "--format is text "
+				    "or xml, not '%s'", format);
+			break;
+		case OPT_BENCH:
+			if (strcmp(optarg, "none") == 0)
+				caps = 0;
+			else if (asy_needs_parse(optarg, &caps, &bad) < 0)
+				return usage_error("plan", "unknown bench "
+				    "capability in '%s'; use network, serial, "
+				    "wifi, operator, power or none", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_HELP:
+			return show_help("plan");
+		default:
+			return usage_error("plan", "unknown option");
+		}
+	}
+	ret = decl_args_finish("plan", &a, argc, argv, 0);
+	if (ret != 0)
+		goto out;
+	p.ics = a.ics;
+	p.ixit = a.ixit;
+	p.catalogue = a.catalogue;
+	r = asy_decl_load(&p, &d, &decl);
+	report_diags(&d);
+	if (r < 0) {
+		ret = r == ASY_E_NOMEM ? ASY_EXIT_HARNESS : ASY_EXIT_INPUT;
+		goto out;
+	}
+	r = asy_plan_build(decl, caps, &plan);
+	if (r == 0)
+		r = strcmp(format, "xml") == 0 ?
+		    asy_plan_render_xml(plan, &b) :
+		    asy_plan_render_text(plan, &b);
+	if (r == 0 && output != NULL)
+		r = asy_buf_save_file(&b, output);
+	else if (r == 0)
+		fwrite(b.data, 1, b.len, stdout);
+	if (r < 0) {
+		fprintf(stderr, "assay plan: %s\n", asy_strerror(r));
+		ret = ASY_EXIT_HARNESS;
+		goto out;
+	}
+	ret = 0;
+out:
+	asy_buf_release(&b);
+	asy_plan_free(plan);
+	asy_decl_free(decl);
+	asy_diags_release(&d);
+	decl_args_release(&a);
+	return ret;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		DECL_OPTIONS,
+		{ "answers", required_argument, NULL, OPT_ANSWERS },
+		{ "offline", no_argument, NULL, OPT_OFFLINE },
+		{ "accept-pre", no_argument, NULL, OPT_ACCEPT_PRE },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "assessor", required_argument, NULL, OPT_ASSESSOR },
+		{ "out", required_argument, NULL, 'o' },
+		{ "runs-dir", required_argument, NULL, OPT_RUNS_DIR },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct decl_args a = { 0 };
+	struct asy_run_opts o = { 0 };
+	struct asy_diags d;
+	char *path = NULL;
+	int opt, r, ret, batch = 0, code = 0;
+
+	asy_diags_init(&d);
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (decl_option(opt, &a))
+			continue;
+		switch (opt) {
+		case OPT_OFFLINE:
+			o.offline = 1;
+			break;
+		case OPT_ACCEPT_PRE:
+			o.accept_pre = 1;
+			break;
+		case OPT_BATCH:
+			batch = 1;
+			break;
+		case OPT_ASSESSOR:
+			o.assessor = optarg;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case OPT_RUNS_DIR:
+			o.runs_dir = optarg;
+			break;
+		case OPT_HELP:
+			return show_help("run");
+		default:
+			return usage_error("run", "unknown option");
+		}
+	}
+	ret = decl_args_finish("run", &a, argc, argv, 1);
+	if (ret != 0)
+		goto out;
+	if (!o.offline) {
+		ret = usage_error("run", "this version assesses declarations "
+		    "only: add --offline (live runs against a device need a "
+		    "lab configuration, which is not supported yet)");
+		goto out;
+	}
+	o.ics = a.ics;
+	o.ixit = a.ixit;
+	o.catalogue = a.catalogue;
+	o.answers = a.answers;
+	o.interactive = !batch && isatty(STDIN_FILENO) &&
+	    isatty(STDERR_FILENO);
+	o.in = stdin;
+	o.out_tty = stderr;
+	if (o.assessor == NULL)
+		o.assessor = getenv("USER") ? getenv("USER") : "assessor";
+	r = asy_run(&o, &d, &path, &code);
+	report_diags(&d);
+	if (r == ASY_E_INPUT || r == ASY_E_USAGE) {
+		ret = ASY_EXIT_INPUT;
+		goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "assay run: %s\n", asy_strerror(r));
+		ret = ASY_EXIT_HARNESS;
+		goto out;
+	}
+	printf("run folder: %s\n", path);
+	printf("report:     %s/report.html\n", path);
+	ret = code;
+	{
+		/* Summarise from the canonical report just written. */
+		static const char *const words[] = {
+			"every applicable case passed",
+			"at least one test case FAILED",
+			"", "no FAIL, but INCONCLUSIVE or ERROR verdicts remain",
+		};
+
+		printf("result:     %s (exit %d)\n", words[code], code);
+	}
+out:
+	free(path);
+	asy_diags_release(&d);
+	decl_args_release(&a);
+	return ret;
+}
+
+static int
+write_new(const char *dir, const char *name, const struct asy_buf *b)
+{
+	char *path;
+	int r;
+
+	path = asy_path_join(dir, name);
+	if (path == NULL)
+		return ASY_E_NOMEM;
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "assay template: %s exists; assay does not "
+		    "overwrite declarations: choose another --out-dir\n", path);
+		free(path);
+		return ASY_E_EXISTS;
+	}
+	r = asy_buf_save_file(b, path);
+	if (r == 0)
+		printf("wrote %s\n", path);
+	free(path);
+	return r;
+}
+
+static int
+cmd_template(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "edition", required_argument, NULL, OPT_EDITION },
+		{ "out-dir", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct asy_catalogue *cat = NULL;
+	struct asy_diags d;
+	struct asy_buf b, rel;
+	const char *edition = NULL, *dir = ".";
+	char *path = NULL;
+	int opt, r, ret = ASY_EXIT_INPUT;
+
+	asy_diags_init(&d);
+	asy_buf_init(&b, (size_t)16 << 20);
+	asy_buf_init(&rel, 4096);
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_EDITION:
+			edition = optarg;
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case OPT_HELP:
+			return show_help("template");
+		default:
+			return usage_error("template", "unknown option");
+		}
+	}
+	if (edition == NULL || optind < argc)
+		return usage_error("template", "give --edition (for example "
+		    "ts103701-v1.1.1)");
+	if (strchr(edition, '/') != NULL || edition[0] == '.')
+		return usage_error("template", "'%s' is not an edition ID",
+		    edition);
+	r = asy_buf_printf(&rel, "ics-ixit/catalogue/%s.xml", edition);
+	path = r == 0 ? asy_data_path(rel.data) : NULL;
+	if (path == NULL || access(path, R_OK) != 0) {
+		ret = usage_error("template", "edition '%s' is not known; "
+		    "'assay catalogue' lists them", edition);
+		goto out;
+	}
+	r = asy_catalogue_load(path, &d, &cat);
+	report_diags(&d);
+	if (r < 0)
+		goto out;
+	if (asy_mkdir_p(dir, 0755) < 0) {
+		fprintf(stderr, "assay template: cannot create %s\n", dir);
+		goto out;
+	}
+	r = asy_template_ics(cat, &b);
+	if (r == 0)
+		r = write_new(dir, "ics.xml", &b);
+	asy_buf_reset(&b);
+	if (r == 0)
+		r = asy_template_ixit(cat, &b);
+	if (r == 0)
+		r = write_new(dir, "ixit.xml", &b);
+	ret = r == 0 ? 0 : r == ASY_E_EXISTS ? ASY_EXIT_INPUT :
+	    ASY_EXIT_HARNESS;
+out:
+	free(path);
+	asy_catalogue_free(cat);
+	asy_buf_release(&b);
+	asy_buf_release(&rel);
+	asy_diags_release(&d);
+	return ret;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct asy_diags d;
+	unsigned long n = 0;
+	int opt, r;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_HELP)
+			return show_help("verify");
+		return usage_error("verify", "unknown option");
+	}
+	if (optind + 1 != argc)
+		return usage_error("verify", "give one run folder");
+	asy_diags_init(&d);
+	r = asy_verify_rundir(argv[optind], &d, &n);
+	asy_diags_print(&d, stderr);
+	asy_diags_release(&d);
+	if (r == 0) {
+		printf("%s: intact (%lu files match the manifest)\n",
+		    argv[optind], n);
+		return 0;
+	}
+	if (r == ASY_E_MISMATCH) {
+		printf("%s: NOT intact (see above)\n", argv[optind]);
+		return ASY_EXIT_FAIL;
+	}
+	return r == ASY_E_INPUT ? ASY_EXIT_INPUT : ASY_EXIT_HARNESS;
+}
+
+static int
+cmd_catalogue(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *dir;
+	struct dirent **names = NULL;
+	int opt, n, ret = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_HELP)
+			return show_help("catalogue");
+		return usage_error("catalogue", "unknown option");
+	}
+	dir = asy_data_path("ics-ixit/catalogue");
+	n = dir ? scandir(dir, &names, NULL, alphasort) : -1;
+	if (n < 0) {
+		fprintf(stderr, "assay catalogue: cannot list %s\n",
+		    dir ? dir : "the catalogue folder");
+		free(dir);
+		return ASY_EXIT_HARNESS;
+	}
+	for (int i = 0; i < n; i++) {
+		struct asy_catalogue *cat = NULL;
+		struct asy_diags d;
+		size_t len = strlen(names[i]->d_name);
+		char *path;
+
+		if (len < 5 || strcmp(names[i]->d_name + len - 4, ".xml") != 0)
+			goto next;
+		path = asy_path_join(dir, names[i]->d_name);
+		asy_diags_init(&d);
+		if (path != NULL && asy_catalogue_load(path, &d, &cat) == 0)
+			printf("%-17s %s / %s: %zu provisions, %zu groups, "
+			    "%zu cases, %zu units\n", cat->id, cat->baseline,
+			    cat->method, cat->n_provisions, cat->n_groups,
+			    cat->n_cases, cat->n_units);
+		else {
+			report_diags(&d);
+			ret = ASY_EXIT_INPUT;
+		}
+		asy_catalogue_free(cat);
+		asy_diags_release(&d);
+		free(path);
+next:
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return ret;
+}
+
+static int
+cmd_version(int argc, char **argv)
+{
+	printf("assay %s (libxml2 %s, %s)\n", ASSAY_VERSION, asy_xml_version(),
+	    asy_crypto_version());
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "validate", cmd_validate,
+	  "Check an ICS and IXIT (and an answers file) against their "
+	  "schemas and the catalogue.",
+	  "[--answers FILE] [--catalogue FILE] (DEVICE_DIR | --ics FILE "
+	  "--ixit FILE)",
+	  "Every problem is reported, as FILE:LINE: error: what is wrong; "
+	  "how to fix it.\nWarnings (an N without justification, an N/A "
+	  "without rationale) do not fail\nvalidation; the assessment "
+	  "judges them.\n\n" DEVICE_HELP
+	  "  --answers FILE         also check an assessor's answers file\n" },
+	{ "plan", cmd_plan,
+	  "Print the test plan: applicable groups, cases and units, and why "
+	  "the rest are left out.",
+	  "[--format text|xml] [--bench CAPS] [-o FILE] (DEVICE_DIR | --ics "
+	  "FILE --ixit FILE)",
+	  DEVICE_HELP
+	  "  --format text|xml      text for a person (default), XML for "
+	  "tools\n"
+	  "  --bench CAPS           what the bench offers: a comma list of "
+	  "network,serial,wifi,\n"
+	  "                         operator,power, or none (default: all)\n"
+	  "  -o, --output FILE      write to FILE instead of standard "
+	  "output\n" },
+	{ "run", cmd_run,
+	  "Assess a device and write a run folder with reports and evidence.",
+	  "--offline [--answers FILE] [--accept-pre] [--batch] [--assessor "
+	  "NAME] [--out DIR | --runs-dir DIR] (DEVICE_DIR | --ics FILE --ixit "
+	  "FILE)",
+	  DEVICE_HELP
+	  "  --offline              conceptual cases only: judge the "
+	  "declarations (functional\n"
+	  "                         units are INCONCLUSIVE, not run)\n"
+	  "  --answers FILE         the assessor's answers (DEVICE_DIR/"
+	  "answers.xml by default)\n"
+	  "  --accept-pre           take the harness's pre-assessment where "
+	  "no answer is given\n"
+	  "  --batch                never prompt, even on a terminal\n"
+	  "  --assessor NAME        name recorded with answers given at the "
+	  "prompt\n"
+	  "  -o, --out DIR          the run folder to create (never "
+	  "overwritten)\n"
+	  "  --runs-dir DIR         make runs/NAME-TIMESTAMP here (default: "
+	  "./runs)\n"
+	  "\nOn a terminal, assay asks the assessor about every unanswered "
+	  "conceptual unit.\nThe run folder holds report.html, report.xml, "
+	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256) and "
+	  "MANIFEST.sha256.\n" },
+	{ "template", cmd_template,
+	  "Write a blank, commented ICS and IXIT for an edition.",
+	  "--edition ID [--out-dir DIR]",
+	  "  --edition ID           the catalogue edition ('assay catalogue' "
+	  "lists them)\n"
+	  "  -o, --out-dir DIR      where to write ics.xml and ixit.xml "
+	  "(default: .);\n"
+	  "                         existing files are never overwritten\n" },
+	{ "verify", cmd_verify,
+	  "Check a run folder against its SHA-256 manifest.",
+	  "RUNDIR",
+	  "Reports every file that changed, is missing, or was added.\n" },
+	{ "catalogue", cmd_catalogue,
+	  "List the catalogue editions this assay knows.",
+	  "",
+	  "" },
+	{ "version", cmd_version,
+	  "Print the version of assay and its libraries.",
+	  "",
+	  "" },
+	{ "help", cmd_help,
+	  "Show help for assay or one of its commands.",
+	  "[COMMAND]",
+	  "" },
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < ASY_ELEMENTSOF(commands); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+print_overview(FILE *out)
+{
+	fprintf(out, "usage: assay [-v] COMMAND [OPTIONS]\n\n"
+	    "assay assesses consumer-IoT devices against ETSI EN 303 645 "
+	    "with the method of\nETSI TS 103 701.\n\nCommands:\n");
+	for (size_t i = 0; i < ASY_ELEMENTSOF(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(out, "\nGlobal options: -v (more log output), --version, "
+	    "--help.\n'assay help COMMAND' or 'assay COMMAND --help' for "
+	    "details.\n\n%s", exit_codes_help);
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	if (argc > 1 && find_command(argv[1]) != NULL)
+		return show_help(argv[1]);
+	if (argc > 1)
+		return usage_error("help", "no command '%s'", argv[1]);
+	print_overview(stdout);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *c;
+	int r, i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			asy_log_set_level(asy_log_get_level() + 1);
+		else if (strcmp(argv[i], "--version") == 0)
+			return cmd_version(0, NULL);
+		else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			print_overview(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "assay: unknown option '%s'\n",
+			    argv[i]);
+			print_overview(stderr);
+			return ASY_EXIT_INPUT;
+		}
+	}
+	if (i >= argc) {
+		print_overview(stderr);
+		return ASY_EXIT_INPUT;
+	}
+	c = find_command(argv[i]);
+	if (c == NULL) {
+		fprintf(stderr, "assay: '%s' is not a command; see 'assay "
+		    "--help'\n", argv[i]);
+		return ASY_EXIT_INPUT;
+	}
+	optind = 1;
+	r = c->fn(argc - i, argv + i);
+	asy_xml_cleanup();
+	fflush(stdout);
+	if (ferror(stdout))
+		return ASY_EXIT_HARNESS;
+	return r;
+}

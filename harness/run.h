@@ -1,0 +1,44 @@
+/*
+ * Running an assessment: declarations -> plan -> results -> run folder.
+ */
+#ifndef ASSAY_RUN_H
+#define ASSAY_RUN_H
+
+#include <stdio.h>
+
+#include "answers.h"
+#include "diag.h"
+#include "plan.h"
+#include "result.h"
+
+struct asy_run_opts {
+	const char	*ics;
+	const char	*ixit;
+	const char	*catalogue;	/* or NULL */
+	const char	*answers;	/* or NULL */
+	const char	*out;		/* the run folder, or NULL */
+	const char	*runs_dir;	/* where to make one when out is NULL */
+	int		 offline;	/* conceptual cases only */
+	int		 accept_pre;	/* unanswered: take pre-assessments */
+	int		 interactive;	/* ask on the terminal */
+	const char	*assessor;	/* name recorded for prompt answers */
+	FILE		*in, *out_tty;	/* prompt streams */
+};
+
+/*
+ * Build the result model from a plan: pre-assessments, answers (answers
+ * given at the prompt are added to *answers), and verdicts.  0 or an error.
+ */
+int	asy_run_results(const struct asy_plan *plan,
+	    const struct asy_run_opts *o, struct asy_answers *answers,
+	    struct asy_report **out);
+
+/*
+ * The whole offline assessment.  Problems with the input go to d (then
+ * ASY_E_INPUT); *run_path gets the finished run folder, *exit_code the
+ * verdict's exit code.
+ */
+int	asy_run(const struct asy_run_opts *o, struct asy_diags *d,
+	    char **run_path, int *exit_code);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * The libxml2 adapter: the only file that includes libxml2.
+ *
+ * Files from outside (declarations, lab configs, answers, run folders) are
+ * read with a size cap, parsed with network access off, without DTDs (a
+ * document with a DOCTYPE is refused before any entity is declared, so no
+ * external entity, no entity expansion), validated against an XSD, and
+ * handed on as a small tree of our own (struct asy_xnode) with line numbers.
+ */
+#ifndef ASSAY_XML_H
+#define ASSAY_XML_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct asy_xattr {
+	const char	*name;
+	const char	*value;
+};
+
+struct asy_xnode {
+	const char		*name;
+	unsigned long		 line;
+	const char		*text;	/* direct text, trimmed; "" if none */
+	struct asy_xattr	*attrs;
+	size_t			 n_attrs;
+	struct asy_xnode	*children;	/* elements only */
+	size_t			 n_children;
+};
+
+struct asy_xdoc;
+
+/* Cap on a declaration or lab config file: 16 MiB; on one attribute
+ * value: 4 KiB; on the text of one element: 64 KiB. */
+#define ASY_XML_MAX_INPUT	((size_t)16 << 20)
+#define ASY_XML_MAX_ATTR	((size_t)4 << 10)
+#define ASY_XML_MAX_TEXT	((size_t)64 << 10)
+
+/*
+ * Load path (at most max bytes), check it against the XSD at schema_path
+ * (NULL: well-formedness only), and return its tree in *out.  Every problem
+ * goes to d as "path:line: ..."; then ASY_E_INPUT.  Other errors:
+ * ASY_E_NOMEM.  The caller frees *out with asy_xdoc_free().
+ */
+int	asy_xml_load(const char *path, const char *schema_path, size_t max,
+	    struct asy_diags *d, struct asy_xdoc **out);
+void	asy_xdoc_free(struct asy_xdoc *doc);
+const struct asy_xnode *asy_xdoc_root(const struct asy_xdoc *doc);
+const char *asy_xdoc_path(const struct asy_xdoc *doc);
+
+/* The value of attribute name, or NULL. */
+const char *asy_xnode_attr(const struct asy_xnode *n, const char *name);
+/* The first child element called name, or NULL. */
+const struct asy_xnode *asy_xnode_child(const struct asy_xnode *n,
+	    const char *name);
+
+/* Version of libxml2 in use, for the report's tool list. */
+const char *asy_xml_version(void);
+
+/* Free cached schemas (for leak checkers at exit). */
+void	asy_xml_cleanup(void);
+
+#endif
