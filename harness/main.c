@@ -349,10 +349,12 @@ cmd_run(int argc, char **argv)
 	struct decl_args a = { 0 };
 	struct asy_run_opts o = { 0 };
 	struct asy_diags d;
+	struct asy_buf summary;
 	char *path = NULL;
 	int opt, r, ret, batch = 0, code = 0;
 
 	asy_diags_init(&d);
+	asy_buf_init(&summary, 1 << 16);
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		if (decl_option(opt, &a))
 			continue;
@@ -400,7 +402,7 @@ cmd_run(int argc, char **argv)
 	o.out_tty = stderr;
 	if (o.assessor == NULL)
 		o.assessor = getenv("USER") ? getenv("USER") : "assessor";
-	r = asy_run(&o, &d, &path, &code);
+	r = asy_run(&o, &d, &path, &code, &summary);
 	report_diags(&d);
 	if (r == ASY_E_INPUT || r == ASY_E_USAGE) {
 		ret = ASY_EXIT_INPUT;
@@ -413,18 +415,14 @@ cmd_run(int argc, char **argv)
 	}
 	printf("run folder: %s\n", path);
 	printf("report:     %s/report.html\n", path);
+	if (summary.data != NULL)
+		fputs(summary.data, stdout);
 	ret = code;
-	{
-		/* Summarise from the canonical report just written. */
-		static const char *const words[] = {
-			"every applicable case passed",
-			"at least one test case FAILED",
-			"", "no FAIL, but INCONCLUSIVE or ERROR verdicts remain",
-		};
-
-		printf("result:     %s (exit %d)\n", words[code], code);
-	}
+	printf("exit code:  %d (%s)\n", code, code == ASY_EXIT_PASS ?
+	    "every applicable case passed" : code == ASY_EXIT_FAIL ?
+	    "at least one FAIL" : "no FAIL, but INCONCLUSIVE or ERROR remain");
 out:
+	asy_buf_release(&summary);
 	free(path);
 	asy_diags_release(&d);
 	decl_args_release(&a);

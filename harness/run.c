@@ -342,9 +342,35 @@ copy_input(struct asy_rundir *rd, struct asy_report *rep, const char *role,
 	return asy_report_add_input(rep, role, rel, src, hex);
 }
 
+static int
+summarise(const struct asy_report *rep, struct asy_buf *out)
+{
+	static const enum asy_verdict order[] = {
+		ASY_V_PASS, ASY_V_FAIL, ASY_V_INCONCLUSIVE, ASY_V_ERROR,
+		ASY_V_NA,
+	};
+	static const char *const levels[] = { "groups", "cases", "units" };
+	const unsigned *counts[] = { rep->n_group, rep->n_case, rep->n_unit };
+	int r;
+
+	r = asy_buf_printf(out, "overall:    %s: %s\n",
+	    asy_verdict_name(rep->overall), rep->overall_reason ?
+	    rep->overall_reason : "");
+	for (size_t l = 0; l < 3 && r == 0; l++) {
+		r = asy_buf_printf(out, "%-11s", l == 0 ? "counts:" : "");
+		for (size_t i = 0; i < ASY_ELEMENTSOF(order) && r == 0; i++)
+			r = asy_buf_printf(out, " %s %u%s", asy_verdict_name(
+			    order[i]), counts[l][order[i]],
+			    i + 1 < ASY_ELEMENTSOF(order) ? "," : "");
+		if (r == 0)
+			r = asy_buf_printf(out, " (%s)\n", levels[l]);
+	}
+	return r;
+}
+
 int
 asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
-    int *exit_code)
+    int *exit_code, struct asy_buf *summary)
 {
 	struct asy_decl_paths paths = {
 		.ics = o->ics, .ixit = o->ixit, .catalogue = o->catalogue,
@@ -433,6 +459,8 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 		goto out;
 	}
 	*exit_code = asy_report_exit_code(rep);
+	if (summary != NULL)
+		summarise(rep, summary);
 	*run_path = path;
 	path = NULL;
 out:

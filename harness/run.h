@@ -36,9 +36,10 @@ int	asy_run_results(const struct asy_plan *plan,
 /*
  * The whole offline assessment.  Problems with the input go to d (then
  * ASY_E_INPUT); *run_path gets the finished run folder, *exit_code the
- * verdict's exit code.
+ * verdict's exit code, and summary (if not NULL) a few lines for a
+ * terminal: the overall verdict, its reason and the counts.
  */
 int	asy_run(const struct asy_run_opts *o, struct asy_diags *d,
-	    char **run_path, int *exit_code);
+	    char **run_path, int *exit_code, struct asy_buf *summary);
 
 #endif

@@ -134,12 +134,11 @@ asy_template_ixit(const struct asy_catalogue *cat, struct asy_buf *out)
 			r = asy_buf_printf(out, "       %-15s %s%s%s%s%s: ",
 			    f->name, f->required ? "required, " : "",
 			    type_names[f->type],
-			    f->type == ASY_FIELD_ENUM ? " " : "",
+			    f->type == ASY_FIELD_ENUM ||
+			    f->type == ASY_FIELD_REF ? " " : "",
 			    f->type == ASY_FIELD_ENUM ? f->values :
 			    f->type == ASY_FIELD_REF ? f->ref : "",
 			    f->multi ? " (a space separated list)" : "");
-			if (r == 0 && f->type == ASY_FIELD_REF)
-				r = asy_buf_putc(out, ' ');
 			if (r == 0)
 				r = put_comment_text(out, f->title);
 			if (r == 0)

@@ -138,7 +138,8 @@ add_libxml_error(struct load_state *st, const char *file, long line,
 {
 	size_t n = msg ? strlen(msg) : 0;
 
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' ||
+	    msg[n - 1] == '.'))
 		n--;
 	st->failed = 1;
 	asy_diag_error(st->d, file, line > 0 ? (unsigned long)line : 1,
