@@ -104,7 +104,7 @@ asy_diags_print(const struct asy_diags *d, FILE *out)
 	struct asy_diag *sorted;
 
 	sorted = malloc(d->n * sizeof(*sorted) + 1);
-	if (sorted != NULL) {
+	if (sorted != NULL && d->n > 0) {
 		memcpy(sorted, d->v, d->n * sizeof(*sorted));
 		qsort(sorted, d->n, sizeof(*sorted), diag_cmp);
 	}

@@ -153,6 +153,15 @@ on_parse_error(void *ctx, xmlErrorPtr err)
 
 	if (err == NULL || err->level == XML_ERR_WARNING)
 		return;
+	if (err->code == XML_ERR_INTERNAL_ERROR && err->message != NULL &&
+	    strstr(err->message, "depth") != NULL) {
+		st->failed = 1;
+		asy_diag_error(st->d, st->path, err->line > 0 ?
+		    (unsigned long)err->line : 1, "elements are nested too "
+		    "deeply (more than 256 levels); no assay format needs "
+		    "that: check that it is the right file");
+		return;
+	}
 	add_libxml_error(st, st->path, err->line, err->message,
 	    err->domain == XML_FROM_I18N || err->code ==
 	    XML_ERR_UNSUPPORTED_ENCODING || err->code ==
