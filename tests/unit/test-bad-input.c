@@ -81,8 +81,8 @@ enum bi_how {
 
 /* Flags of a case. */
 #define BI_F_ANSWERS	0x01	/* write the base answers.xml too */
-#define BI_F_OPTIONS	0x02	/* --ics/--ixit/--answers, not DEVICE_DIR */
-#define BI_F_EXIT0_OK	0x04	/* exit 0 is acceptable too (see case) */
+#define BI_F_OPTIONS	0x02	/* --ics/--ixit/--answers, no DEVICE_DIR */
+#define BI_F_EXIT0_OK	0x04	/* exit 0 is acceptable too */
 
 /* Replace find by repl (first occurrence, or all with all=1). "@PORT@" in
  * repl becomes the listener's port. */
@@ -118,8 +118,8 @@ struct bi_case {
 /* State of one run. */
 struct bi_run {
 	const struct bi_case	*c;
-	char			*tmp;		/* mkdtemp folder, cwd of assay */
-	char			*dev;		/* tmp/dev: the device folder */
+	char			*tmp;		/* mkdtemp; assay's cwd */
+	char			*dev;		/* tmp/dev: device folder */
 	char			*out;		/* tmp/out: stdout, stderr */
 	char			*path[BI_NFILES];
 	struct asy_buf		 base[BI_NFILES];
@@ -129,7 +129,7 @@ struct bi_run {
 	int			 timed_out;
 	double			 secs;
 	struct asy_buf		 err;		/* assay's stderr */
-	struct asy_buf		 fail;		/* what went wrong, one line each */
+	struct asy_buf		 fail;		/* what went wrong */
 };
 
 #define RAW(s)		.raw = (s), .raw_len = sizeof(s) - 1
@@ -286,7 +286,8 @@ static const struct bi_case cases[] = {
 	      "href=\"http://127.0.0.1:@PORT@/rows.xml\"/>" } },
 	  .expect = { E(BI_ICS, "include") } },
 	{ .name = "ixit-xinclude-passwd-text", .how = BI_EDIT,
-	  .edit = { { BI_IXIT, "<description>Hub health counters.</description>",
+	  .edit = { { BI_IXIT,
+	      "<description>Hub health counters.</description>",
 	      "<description><xi:include xmlns:xi=\"http://www.w3.org/2001/"
 	      "XInclude\" href=\"file:///etc/passwd\" parse=\"text\"/>"
 	      "</description>" } },
@@ -340,7 +341,8 @@ static const struct bi_case cases[] = {
 	  .expect = { E(BI_ICS, "=99") } },
 	{ .name = "ics-condition-twice", .how = BI_EDIT,
 	  .edit = { { BI_ICS, "  </conditions>", "    <condition id=\"5\" "
-	      "applies=\"no\">Changed my mind.</condition>\n  </conditions>" } },
+	      "applies=\"no\">Changed my mind.</condition>\n"
+	      "  </conditions>" } },
 	  .expect = { E(BI_ICS, "=5 & duplicate|twice|more than once|again|"
 	      "already") } },
 	{ .name = "ics-na-without-condition", .how = BI_EDIT,
@@ -384,7 +386,8 @@ static const struct bi_case cases[] = {
 	{ .name = "ixit-duplicate-row-in-table", .how = BI_EDIT,
 	  .edit = { { BI_IXIT, "    <row id=\"VulnTypes-Radio\">",
 	      "    <row id=\"VulnTypes-API\">\n      <description>Again."
-	      "</description>\n    </row>\n    <row id=\"VulnTypes-Radio\">" } },
+	      "</description>\n    </row>\n"
+	      "    <row id=\"VulnTypes-Radio\">" } },
 	  .expect = { E(BI_IXIT, "=VulnTypes-API & duplicate|twice|"
 	      "more than once|again|already|second") } },
 	{ .name = "ixit-duplicate-row-across-tables", .how = BI_EDIT,
@@ -724,7 +727,8 @@ gen_utf16_nobom(struct bi_run *r, const char *path)
 		i += n;
 		if (cp >= 0x10000) {
 			uint32_t v = cp - 0x10000;
-			uint32_t hi = 0xd800 | (v >> 10), lo = 0xdc00 | (v & 0x3ff);
+			uint32_t hi = 0xd800 | (v >> 10);
+			uint32_t lo = 0xdc00 | (v & 0x3ff);
 
 			u[0] = (unsigned char)(hi & 0xff);
 			u[1] = (unsigned char)(hi >> 8);
@@ -1324,7 +1328,8 @@ check_stderr(struct bi_run *r, const struct bi_case *c, int want_errors)
 	if (!want_errors) {
 		for (size_t i = 0; lines[i] != NULL; i++)
 			if (strstr(lines[i], ": error: ") != NULL) {
-				bi_fail(r, "an error was reported: %s", lines[i]);
+				bi_fail(r, "an error was reported: %s",
+				    lines[i]);
 				break;
 			}
 		free_lines(lines);
@@ -1376,7 +1381,8 @@ run_init(struct bi_run *r, const struct bi_case *c)
 
 		r->path[f] = asy_path_join(r->dev, bi_names[f]);
 		ck_assert_ptr_nonnull(r->path[f]);
-		base_dir = asy_path_join(src_dir(), "tests/data/bad-input/base");
+		base_dir = asy_path_join(src_dir(),
+		    "tests/data/bad-input/base");
 		ck_assert_ptr_nonnull(base_dir);
 		bp = asy_path_join(base_dir, bi_names[f]);
 		ck_assert_ptr_nonnull(bp);
@@ -1620,8 +1626,8 @@ run_bad(const struct bi_case *c)
 		bi_fail(&r, "%d connection(s) reached the loopback listener on "
 		    "port %u", conns, r.port);
 	if (strcmp(before, after) != 0)
-		bi_fail(&r, "the folder changed: before [%s] after [%s]", before,
-		    after);
+		bi_fail(&r, "the folder changed: before [%s] after [%s]",
+		    before, after);
 	failed = report(&r, c->name);
 	free(before);
 	free(after);
@@ -1667,8 +1673,8 @@ run_good(int variant)
 	if (listener_drain(&r) > 0)
 		bi_fail(&r, "a connection reached the loopback listener");
 	if (strcmp(before, after) != 0)
-		bi_fail(&r, "the folder changed: before [%s] after [%s]", before,
-		    after);
+		bi_fail(&r, "the folder changed: before [%s] after [%s]",
+		    before, after);
 	failed = report(&r, name);
 	free(before);
 	free(after);
@@ -1720,7 +1726,8 @@ START_TEST(test_examples_valid)
 		check_status(&r, 1, 0);
 		check_stderr(&r, NULL, 0);
 		if (listener_drain(&r) > 0)
-			bi_fail(&r, "a connection reached the loopback listener");
+			bi_fail(&r, "a connection reached the loopback "
+			    "listener");
 		if (r.fail.len > 0) {
 			fprintf(stderr, "=== example %s: FAILED: %s\n--- assay "
 			    "stderr ---\n%s--- end ---\n", e->d_name,
