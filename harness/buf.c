@@ -191,7 +191,11 @@ asy_buf_put_xml(struct asy_buf *b, const char *s)
 			continue;
 		}
 		n = utf8_len(p);
-		if (n == 0) {
+		/* U+FFFE and U+FFFF are not XML characters. */
+		if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe) {
+			r = asy_buf_puts(b, replacement);
+			p += 3;
+		} else if (n == 0) {
 			r = asy_buf_puts(b, replacement);
 			p++;
 		} else {

@@ -117,7 +117,8 @@ static const char *const css[] = {
 	"[hidden]{display:none!important}\n",
 	"html{-webkit-text-size-adjust:100%}\n",
 	"body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 system-ui,"
-	"-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif}\n",
+	"-apple-system,\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,"
+	"sans-serif}\n",
 	"main{max-width:1140px;margin:0 auto;padding:28px 36px 48px}\n",
 	"a{color:var(--accent)}\n",
 	"code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
@@ -137,9 +138,11 @@ static const char *const css[] = {
 	".lead{margin:0;color:var(--muted);font-size:15px}\n",
 	".idgrid{display:grid;grid-template-columns:1fr 1fr;gap:16px;"
 	"margin-top:18px}\n",
-	".card{border:1px solid var(--line);border-radius:6px;padding:12px 16px;"
+	".card{border:1px solid var(--line);border-radius:6px;"
+	"padding:12px 16px;"
 	"background:var(--soft)}\n",
-	".card h2{font-size:11.5px;text-transform:uppercase;letter-spacing:.07em;"
+	".card h2{font-size:11.5px;text-transform:uppercase;"
+	"letter-spacing:.07em;"
 	"margin:0 0 8px;padding:0;border:0;color:var(--muted)}\n",
 	"dl.kv{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;"
 	"margin:0}\n",
@@ -151,9 +154,11 @@ static const char *const css[] = {
 	".overall{display:flex;gap:28px;align-items:center;margin:22px 0 0;"
 	"padding:18px 24px;border:1px solid var(--c);border-left:12px solid "
 	"var(--c);border-radius:6px;background:var(--cb)}\n",
-	".ov-label{font-size:11.5px;text-transform:uppercase;letter-spacing:.08em;"
+	".ov-label{font-size:11.5px;text-transform:uppercase;"
+	"letter-spacing:.08em;"
 	"color:var(--muted);font-weight:600}\n",
-	".ov-big{font-size:44px;line-height:1.05;font-weight:800;color:var(--c);"
+	".ov-big{font-size:44px;line-height:1.05;font-weight:800;"
+	"color:var(--c);"
 	"letter-spacing:.01em;white-space:nowrap}\n",
 	".ov-main{min-width:200px}\n",
 	".ov-body{flex:1}\n",
@@ -173,7 +178,8 @@ static const char *const css[] = {
 	"table.counts td.z{color:#b7bec6}\n",
 	"table.counts td.t{font-weight:700}\n",
 	".v{display:inline-block;padding:1px 9px;border-radius:11px;"
-	"font-size:11px;font-weight:700;letter-spacing:.04em;white-space:nowrap;"
+	"font-size:11px;font-weight:700;letter-spacing:.04em;"
+	"white-space:nowrap;"
 	"color:#fff;background:var(--c);vertical-align:1px}\n",
 	".filters{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;"
 	"align-items:center;gap:8px 18px;margin:22px 0 0;padding:10px 14px;"
@@ -184,10 +190,12 @@ static const char *const css[] = {
 	".filters legend{float:left;margin-right:6px;font-weight:600}\n",
 	".filters label{display:inline-flex;align-items:center;gap:4px;"
 	"cursor:pointer}\n",
-	".filters select,.filters input[type=search]{font:inherit;padding:3px 6px;"
+	".filters select,.filters input[type=search]{font:inherit;"
+	"padding:3px 6px;"
 	"border:1px solid var(--line);border-radius:4px;max-width:260px}\n",
 	".filters button{font:inherit;padding:3px 10px;border:1px solid "
-	"var(--line);border-radius:4px;background:var(--soft);cursor:pointer}\n",
+	"var(--line);border-radius:4px;background:var(--soft);cursor:pointer}"
+	"\n",
 	"#f-count{margin-left:auto;color:var(--muted)}\n",
 	"table.list th,table.list td{padding:6px 10px;vertical-align:top;"
 	"border-bottom:1px solid var(--line)}\n",
@@ -197,7 +205,8 @@ static const char *const css[] = {
 	"table.list td.id{white-space:nowrap;font-weight:600}\n",
 	".mr{display:inline-block;min-width:20px;text-align:center;"
 	"border-radius:3px;font-size:11px;font-weight:700;padding:0 4px;"
-	"margin-right:6px;border:1px solid var(--accent);color:var(--accent)}\n",
+	"margin-right:6px;border:1px solid var(--accent);color:var(--accent)}"
+	"\n",
 	".mr.m{background:var(--accent);color:#fff}\n",
 	".group{margin:0 0 28px}\n",
 	".ghead{padding:10px 14px;margin-bottom:12px;background:var(--soft);"
@@ -208,7 +217,8 @@ static const char *const css[] = {
 	".gid,.cid{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
 	"monospace;color:var(--accent);white-space:nowrap}\n",
 	".meta{margin:4px 0 0;color:var(--muted);font-size:13px}\n",
-	".meta span+span:before{content:\"\\00b7\";margin:0 8px;color:#b7bec6}\n",
+	".meta span+span:before{content:\"\\00b7\";margin:0 8px;color:#b7bec6}"
+	"\n",
 	".reason{margin:6px 0 0}\n",
 	".detail{margin:6px 0 0;padding:6px 10px;background:#fff;"
 	"border:1px solid var(--line);border-radius:4px;font-size:13px;"
@@ -217,8 +227,10 @@ static const char *const css[] = {
 	"var(--line);border-left:5px solid var(--c);border-radius:5px}\n",
 	".chead{display:flex;align-items:baseline;gap:10px}\n",
 	".chead h4{flex:1}\n",
-	".tag{display:inline-block;font-size:11px;padding:0 6px;border-radius:3px;"
-	"background:#eef1f4;color:var(--muted);font-weight:600;margin-left:4px}\n",
+	".tag{display:inline-block;font-size:11px;padding:0 6px;"
+	"border-radius:3px;"
+	"background:#eef1f4;color:var(--muted);font-weight:600;"
+	"margin-left:4px}\n",
 	"table.units{margin-top:10px;font-size:13px;table-layout:fixed}\n",
 	"table.units th,table.units td{padding:6px 8px;vertical-align:top;"
 	"border-top:1px solid #e6e9ed}\n",
@@ -244,17 +256,21 @@ static const char *const css[] = {
 	".path{overflow-wrap:anywhere}\n",
 	".unsafe{color:#8a1c1c}\n",
 	".sha{font-size:11.5px;white-space:nowrap}\n",
+	".origin{font-size:12px;color:var(--muted);overflow-wrap:anywhere}\n",
 	"table.tools{width:auto;min-width:50%}\n",
 	"dl.legend{display:grid;grid-template-columns:max-content 1fr;"
 	"gap:6px 16px;align-items:baseline;margin:0;font-size:13px}\n",
 	"dl.legend dd{margin:0}\n",
-	"footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);"
+	"footer{margin-top:40px;padding-top:10px;"
+	"border-top:1px solid var(--line);"
 	"font-size:12px;color:var(--muted)}\n",
 	".top{font-size:12px;font-weight:400;margin-left:8px}\n",
 	"@media screen{.hide{display:none!important}}\n",
-	"@media screen and (max-width:760px){main{padding:16px}.idgrid{grid-template-columns:"
+	"@media screen and (max-width:760px){main{padding:16px}.idgrid{"
+	"grid-template-columns:"
 	"1fr}.overall{flex-direction:column;align-items:flex-start}"
-	".case{margin-left:0}.sha{white-space:normal;overflow-wrap:anywhere}}\n",
+	".case{margin-left:0}.sha{white-space:normal;overflow-wrap:anywhere}}"
+	"\n",
 	"@page{size:A4;margin:14mm 12mm 16mm;"
 	"@bottom-right{content:\"Page \" counter(page) \" of \" counter(pages);"
 	"font:9pt system-ui,sans-serif;color:#5a6470}"
@@ -269,6 +285,7 @@ static const char *const css[] = {
 	"h2{break-after:avoid;margin-top:22px}"
 	".ghead,.chead{break-after:avoid;break-inside:avoid}"
 	".overall,.card,tr,.legend{break-inside:avoid}"
+	"#inputs,#tools,#legend{break-inside:avoid}"
 	"table.list tbody tr:nth-child(even){background:none}"
 	".sha{font-size:7pt}"
 	".case{margin-left:12px;break-inside:avoid}"
@@ -427,9 +444,12 @@ head(struct html *h, const struct asy_report *r)
 		asy_emit_raw(e, " ");
 		asy_emit_attr_text(e, r->assay_version);
 	}
-	asy_emit_raw(e, "\">\n<title>Test report: ");
+	asy_emit_raw(e, "\">\n<title>Test report");
+	if (r->dut.vendor != NULL || r->dut.model != NULL)
+		asy_emit_raw(e, ": ");
 	asy_emit_xml(e, r->dut.vendor);
-	asy_emit_raw(e, " ");
+	if (r->dut.vendor != NULL && r->dut.model != NULL)
+		asy_emit_raw(e, " ");
 	asy_emit_xml(e, r->dut.model);
 	asy_emit_raw(e, "</title>\n<style>\n");
 	for (size_t i = 0; i < ASY_ELEMENTSOF(css); i++)
@@ -637,8 +657,8 @@ unit(struct html *h, const struct asy_case_result *c,
 	text_or(e, u->reason, "no reason recorded");
 	asy_emit_raw(e, "<dl class=\"ud\">");
 	if (u->pre != ASY_V_NONE || u->pre_reason != NULL) {
-		asy_emit_raw(e, "<dt>Pre-assessment</dt><dd><span class=\"pre\">"
-		    "harness proposal</span>");
+		asy_emit_raw(e, "<dt>Pre-assessment</dt><dd>"
+		    "<span class=\"pre\">harness proposal</span>");
 		badge(e, u->pre);
 		if (u->pre_reason != NULL) {
 			asy_emit_raw(e, " ");
@@ -774,7 +794,7 @@ inputs_tools(struct html *h, const struct asy_report *r)
 	    "<p class=\"muted\">The declarations and data this run read, as "
 	    "copied into the run folder, with their SHA-256.</p>\n"
 	    "<table class=\"list\"><thead><tr><th>Role</th><th>File</th>"
-	    "<th>Copied from</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
+	    "<th>SHA-256</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		const struct asy_input_file *f = &r->inputs[i];
 
@@ -782,14 +802,15 @@ inputs_tools(struct html *h, const struct asy_report *r)
 		text_or(e, f->role, "?");
 		asy_emit_raw(e, "</td><td>");
 		file_link(h, f->path);
-		asy_emit_raw(e, "</td><td class=\"path\">");
+		asy_emit_raw(e, "<div class=\"origin\">copied from <span "
+		    "class=\"path\">");
 		text_or(e, f->origin, "unknown");
-		asy_emit_raw(e, "</td><td><code class=\"sha\">");
+		asy_emit_raw(e, "</span></div></td><td><code class=\"sha\">");
 		text_or(e, f->sha256, "none");
 		asy_emit_raw(e, "</code></td></tr>\n");
 	}
 	if (r->n_inputs == 0)
-		asy_emit_raw(e, "<tr><td colspan=\"4\" class=\"nil\">none "
+		asy_emit_raw(e, "<tr><td colspan=\"3\" class=\"nil\">none "
 		    "recorded</td></tr>\n");
 	asy_emit_raw(e, "</tbody></table>\n</section>\n"
 	    "<section id=\"tools\">\n<h2>Tools</h2>\n"

@@ -71,8 +71,8 @@ unit(struct asy_emit *e, const struct asy_unit_result *u)
 		asy_emit_json(e, u->ev[i].note);
 		asy_emit_raw(e, "}");
 	}
-	asy_emit_printf(e, "%s]\n              }", u->n_ev ? "\n                " :
-	    "");
+	asy_emit_printf(e, "%s]\n              }",
+	    u->n_ev ? "\n                " : "");
 }
 
 static void

@@ -40,29 +40,46 @@ asy_emit_printf(struct asy_emit *e, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Is p the UTF-8 form of U+FFFE or U+FFFF (valid UTF-8, not an XML Char)? */
+static int
+xml_nonchar(const char *p)
+{
+	return p[0] == '\xef' && p[1] == '\xbf' &&
+	    (p[2] == '\xbe' || p[2] == '\xbf');
+}
+
 /*
- * Escape s with asy_buf_put_xml(), writing the bytes in set as numeric
- * character references instead.  The common case (none of them present)
- * costs one strcspn(); otherwise each run between them is copied so that
- * asy_buf_put_xml() sees a terminated string.
+ * Escape s with asy_buf_put_xml(), writing the ASCII bytes in stops as
+ * numeric character references instead, and U+FFFE and U+FFFF (which
+ * asy_buf_put_xml() passes as valid UTF-8 but XML 1.0 forbids) as U+FFFD.
+ * stops also holds 0xef, the lead byte of those two.
+ * The common case (none of them present) costs one strcspn(); otherwise
+ * each run between them is copied so that asy_buf_put_xml() sees a
+ * terminated string.  Runs end only on ASCII bytes or before a lead byte,
+ * so no valid UTF-8 sequence is split.
  */
 static void
-emit_xml_refs(struct asy_emit *e, const char *s, const char *set)
+emit_xml_refs(struct asy_emit *e, const char *s, const char *stops)
 {
+	const char *start, *scan, *q;
 	char *seg = NULL;
-	size_t n;
 	int r = 0;
 
 	if (e->err < 0 || s == NULL)
 		return;
+	start = scan = s;
 	for (;;) {
-		n = strcspn(s, set);
-		if (s[n] == '\0') {
-			r = asy_buf_put_xml(e->b, s);
+		q = scan + strcspn(scan, stops);
+		if (*q == '\xef' && !xml_nonchar(q)) {
+			scan = q + 1;
+			continue;
+		}
+		if (*q == '\0') {
+			r = asy_buf_put_xml(e->b, start);
 			goto out;
 		}
-		if (n > 0) {
-			seg = asy_strndup(s, n);
+		if (q > start) {
+			seg = asy_strndup(start, (size_t)(q - start));
 			if (seg == NULL) {
 				r = ASY_E_NOMEM;
 				goto out;
@@ -72,10 +89,16 @@ emit_xml_refs(struct asy_emit *e, const char *s, const char *set)
 			if (r < 0)
 				goto out;
 		}
-		r = asy_buf_printf(e->b, "&#%u;", (unsigned char)s[n]);
+		if (*q == '\xef') {
+			r = asy_buf_puts(e->b, "\xef\xbf\xbd");
+			q += 3;
+		} else {
+			r = asy_buf_printf(e->b, "&#%u;", (unsigned char)*q);
+			q++;
+		}
 		if (r < 0)
 			goto out;
-		s += n + 1;
+		start = scan = q;
 	}
 out:
 	free(seg);
@@ -85,13 +108,13 @@ out:
 void
 asy_emit_xml(struct asy_emit *e, const char *s)
 {
-	emit_xml_refs(e, s, "\r");
+	emit_xml_refs(e, s, "\r\xef");
 }
 
 void
 asy_emit_attr_text(struct asy_emit *e, const char *s)
 {
-	emit_xml_refs(e, s, "\t\n\r");
+	emit_xml_refs(e, s, "\t\n\r\xef");
 }
 
 void

@@ -41,7 +41,8 @@ void	asy_emit_xml(struct asy_emit *e, const char *s);
  */
 void	asy_emit_attr_text(struct asy_emit *e, const char *s);
 /* ` name="value"`, or nothing when value is NULL. */
-void	asy_emit_attr(struct asy_emit *e, const char *name, const char *value);
+void	asy_emit_attr(struct asy_emit *e, const char *name,
+	    const char *value);
 
 /* A JSON string in quotes (escaped by asy_buf_put_json), or null. */
 void	asy_emit_json(struct asy_emit *e, const char *s);
