@@ -201,9 +201,12 @@ asy_answers_render(const struct asy_answers *a, struct asy_buf *out)
 {
 	int r;
 
+	/* No double hyphen in an XML comment: "--answers" would make the
+	 * file not well-formed. */
 	r = asy_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<!-- The assessor's answers used by this run; pass it to "
-	    "'assay run --answers' to repeat them. -->\n<answers format=\"1\">\n");
+	    "<!-- The assessor's answers used by this run; give this file "
+	    "to 'assay run' as its answers file to repeat them. -->\n"
+	    "<answers format=\"1\">\n");
 	for (size_t i = 0; a != NULL && i < a->n && r == 0; i++) {
 		const struct asy_answer *x = &a->v[i];
 

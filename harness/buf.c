@@ -276,6 +276,11 @@ asy_buf_load_file(struct asy_buf *b, const char *path)
 		r = ASY_E_TOOBIG;
 		goto out;
 	}
+	/* One allocation of the right size instead of doublings. */
+	r = buf_reserve(b, (size_t)st.st_size);
+	if (r < 0)
+		goto out;
+	b->data[b->len] = '\0';
 	for (;;) {
 		char chunk[65536];
 		ssize_t n;

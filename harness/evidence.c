@@ -301,7 +301,7 @@ asy_verify_rundir(const char *dir, struct asy_diags *d,
 	struct flist files = { 0 }, listed = { 0 };
 	struct asy_buf m;
 	char *mpath = NULL;
-	unsigned long line = 0, bad = 0;
+	unsigned long line = 0, bad = 0, errors_before = d->n_errors;
 	int r;
 
 	asy_buf_init(&m, MAX_MANIFEST);
@@ -398,8 +398,9 @@ asy_verify_rundir(const char *dir, struct asy_diags *d,
 			bad++;
 		}
 	}
-	if (d->n_errors > 0 && bad == 0)
-		bad = d->n_errors;
+	/* Links, devices and fifos found by walk() count too. */
+	if (bad == 0 && d->n_errors > errors_before)
+		bad = d->n_errors - errors_before;
 	if (n_files != NULL)
 		*n_files = listed.n;
 	r = bad > 0 ? ASY_E_MISMATCH : 0;

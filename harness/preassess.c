@@ -10,19 +10,22 @@
 
 /* ---- deprecated cryptography ------------------------------------------ */
 
-#define MAX_TOKENS	2048
 #define MAX_PARTS	16
+#define WINDOW		4	/* tokens kept: two back, current, next */
 
 struct token {
 	char	 text[48];		/* uppercase, as written */
 	char	 part[MAX_PARTS][24];	/* split at - and _ */
 	size_t	 n_parts;
+	int	 valid;
 };
 
 struct findings {
 	struct asy_buf	*out;
 	int		 n;
 	int		 err;
+	int		 tls_ctx;	/* tokens left in which a bare version
+				   number still belongs to TLS */
 };
 
 static void
@@ -53,21 +56,26 @@ is_sep(char c)
 	return strchr(" \t\r\n,;()/:+|\"'[]{}", c) != NULL;
 }
 
-static size_t
-tokenize(const char *text, struct token *tok, size_t max)
+/*
+ * Read the next token from *pp into t; 0 at the end of the text.  Tokens
+ * are streamed, so a text of any length is scanned in constant memory.
+ */
+static int
+next_token(const char **pp, struct token *t)
 {
-	size_t n = 0;
-	const char *p = text;
+	const char *p = *pp;
+	size_t len = 0;
+	char *s;
 
-	while (*p != '\0' && n < max) {
-		struct token *t = &tok[n];
-		size_t len = 0;
-		char *s;
-
+	memset(t, 0, sizeof(*t));
+	for (;;) {
 		while (*p != '\0' && is_sep(*p))
 			p++;
-		if (*p == '\0')
-			break;
+		if (*p == '\0') {
+			*pp = p;
+			return 0;
+		}
+		len = 0;
 		while (*p != '\0' && !is_sep(*p)) {
 			char c = *p++;
 
@@ -80,25 +88,25 @@ tokenize(const char *text, struct token *tok, size_t max)
 		/* A full stop ends a sentence, not a version: "TLS 1.0." */
 		while (len > 0 && t->text[len - 1] == '.')
 			t->text[--len] = '\0';
-		if (len == 0)
-			continue;
-		t->n_parts = 0;
-		s = t->text;
-		while (*s != '\0' && t->n_parts < MAX_PARTS) {
-			size_t pl = strcspn(s, "-_");
-
-			if (pl > 0 && pl < sizeof(t->part[0])) {
-				memcpy(t->part[t->n_parts], s, pl);
-				t->part[t->n_parts][pl] = '\0';
-				t->n_parts++;
-			}
-			s += pl;
-			if (*s != '\0')
-				s++;
-		}
-		n++;
+		if (len > 0)
+			break;
 	}
-	return n;
+	s = t->text;
+	while (*s != '\0' && t->n_parts < MAX_PARTS) {
+		size_t pl = strcspn(s, "-_");
+
+		if (pl > 0 && pl < sizeof(t->part[0])) {
+			memcpy(t->part[t->n_parts], s, pl);
+			t->part[t->n_parts][pl] = '\0';
+			t->n_parts++;
+		}
+		s += pl;
+		if (*s != '\0')
+			s++;
+	}
+	t->valid = 1;
+	*pp = p;
+	return 1;
 }
 
 /* A number of bits at the start of s ("1024", "1024BIT"), or 0. */
@@ -134,16 +142,28 @@ tls_minor(const char *s)
 	return -1;
 }
 
+static void
+found_tls(struct findings *f, int minor)
+{
+	if (minor == 0)
+		found(f, "TLS 1.0");
+	else if (minor == 1)
+		found(f, "TLS 1.1");
+}
+
 static const struct {
 	const char	*part;
 	const char	*finding;
 } weak_parts[] = {
 	{ "MD5", "MD5" },
+	{ "MD5SUM", "MD5" },
 	{ "MD4", "MD4" },
 	{ "MD2", "MD2" },
 	{ "SHA1", "SHA-1" },
+	{ "SHA1SUM", "SHA-1" },
 	{ "3DES", "3DES" },
 	{ "TDES", "3DES" },
+	{ "TDEA", "3DES" },
 	{ "TRIPLEDES", "3DES" },
 	{ "DESEDE", "3DES" },
 	{ "DESEDE3", "3DES" },
@@ -166,14 +186,57 @@ static const struct {
 	{ "TKIP", "TKIP" },
 	{ "GROUP1", "Diffie-Hellman group 1 (768/1024-bit)" },
 	{ "ANON", "anonymous key exchange" },
+	{ "ADH", "anonymous key exchange" },
+	{ "AECDH", "anonymous key exchange" },
+	{ "PLAINTEXT", "no encryption (cleartext)" },
+	{ "CLEARTEXT", "no encryption (cleartext)" },
+	{ "UNENCRYPTED", "no encryption (cleartext)" },
+};
+
+/* Words that, followed by the next word, say there is no encryption. */
+static const struct {
+	const char	*first;
+	const char	*second;
+} cleartext_pairs[] = {
+	{ "PLAIN", "TEXT" },
+	{ "CLEAR", "TEXT" },
+	{ "NO", "ENCRYPTION" },
+	{ "NO", "TLS" },
+	{ "WITHOUT", "TLS" },
+	{ "WITHOUT", "ENCRYPTION" },
+	{ "NOT", "ENCRYPTED" },
 };
 
 static void
-scan_token(struct findings *f, const struct token *t, const struct token *next,
-    const struct token *prev)
+scan_token(struct findings *f, const struct token *w)
 {
+	const struct token *pp = &w[0], *prev = &w[1], *t = &w[2];
+	const struct token *next = &w[3];
 	char buf[64];
 
+	for (size_t k = 0; k < ASY_ELEMENTSOF(cleartext_pairs); k++)
+		if (strcmp(t->text, cleartext_pairs[k].first) == 0 &&
+		    next->valid && strcmp(next->text,
+		    cleartext_pairs[k].second) == 0)
+			found(f, "no encryption (cleartext)");
+	/* "TLS 1.0, 1.1 and 1.2" and "TLS 1.0-1.2": bare versions after
+	 * a mention of TLS belong to it. */
+	if (f->tls_ctx > 0) {
+		int lo = 9, hi = -1;
+
+		f->tls_ctx--;
+		for (size_t i = 0; i < t->n_parts; i++) {
+			int m = tls_minor(t->part[i]);
+
+			if (m < 0)
+				continue;
+			lo = m < lo ? m : lo;
+			hi = m > hi ? m : hi;
+		}
+		/* A range "1.0-1.2" includes what lies between. */
+		for (int m = lo; m <= hi; m++)
+			found_tls(f, m);
+	}
 	for (size_t i = 0; i < t->n_parts; i++) {
 		const char *p = t->part[i];
 		const char *nx = i + 1 < t->n_parts ? t->part[i + 1] : NULL;
@@ -181,14 +244,15 @@ scan_token(struct findings *f, const struct token *t, const struct token *next,
 		for (size_t k = 0; k < ASY_ELEMENTSOF(weak_parts); k++)
 			if (strcmp(p, weak_parts[k].part) == 0)
 				found(f, weak_parts[k].finding);
-		/* DES on its own: not followed by EDE / CBC3 (that is 3DES). */
-		if (strcmp(p, "DES") == 0 && (nx == NULL ||
-		    (strncmp(nx, "EDE", 3) != 0 && strcmp(nx, "CBC3") != 0)) &&
-		    (i == 0 || strcmp(t->part[i - 1], "3") != 0))
-			found(f, "DES");
-		if (strcmp(p, "DES") == 0 && i > 0 &&
-		    strcmp(t->part[i - 1], "3") == 0)
-			found(f, "3DES");
+		if (strcmp(p, "DES") == 0) {
+			int triple = (i > 0 && strcmp(t->part[i - 1], "3") ==
+			    0) || (i == 0 && prev->valid &&
+			    strcmp(prev->text, "TRIPLE") == 0) ||
+			    (nx != NULL && (strncmp(nx, "EDE", 3) == 0 ||
+			    strcmp(nx, "CBC3") == 0));
+
+			found(f, triple ? "3DES" : "DES");
+		}
 		/* SHA-1 written SHA-1 or SHA 1; a suite ending in -SHA uses
 		 * an HMAC-SHA-1 record MAC. */
 		if (strcmp(p, "SHA") == 0) {
@@ -197,29 +261,36 @@ scan_token(struct findings *f, const struct token *t, const struct token *next,
 			else if (nx == NULL && i >= 2)
 				found(f, "SHA-1");
 			else if (nx == NULL && t->n_parts == 1 &&
-			    next != NULL && strcmp(next->text, "1") == 0)
+			    next->valid && strcmp(next->text, "1") == 0)
 				found(f, "SHA-1");
 		}
 		if (strcmp(p, "NULL") == 0 && t->n_parts >= 2)
 			found(f, "NULL cipher");
-		/* Protocol versions. */
-		if (strncmp(p, "TLS", 3) == 0) {
+		/* Protocol versions: TLS and DTLS. */
+		if (strncmp(p, "TLS", 3) == 0 || strncmp(p, "DTLS", 4) == 0) {
+			const char *rest = p + (p[0] == 'D' ? 4 : 3);
 			int m = -1;
 
-			if (p[3] != '\0')
-				m = tls_minor(p + 3);
+			if (*rest != '\0')
+				m = tls_minor(rest);
 			else if (nx != NULL)
 				m = tls_minor(nx);
-			else if (t->n_parts == 1 && next != NULL)
-				m = tls_minor(next->text);
-			if (m == 0 || m == 1) {
-				snprintf(buf, sizeof(buf), "TLS 1.%d", m);
-				found(f, buf);
-			}
+			else if (t->n_parts == 1 && next->valid)
+				m = tls_minor(next->part[0]);
+			found_tls(f, m);
+			f->tls_ctx = 4;
 		}
-		if (strcmp(p, "SSL") == 0 && (nx == NULL || strcmp(nx, "3") == 0 ||
-		    strcmp(nx, "V3") == 0 || strcmp(nx, "2") == 0))
-			found(f, "SSL");
+		if (strcmp(p, "SSL") == 0) {
+			const char *v = nx ? nx : (t->n_parts == 1 &&
+			    next->valid) ? next->text : "";
+
+			if (strcmp(v, "2") == 0 || strcmp(v, "2.0") == 0 ||
+			    strcmp(v, "V2") == 0)
+				found(f, "SSL 2.0");
+			else if (strcmp(v, "3") == 0 || strcmp(v, "3.0") == 0 ||
+			    strcmp(v, "V3") == 0)
+				found(f, "SSL 3.0");
+		}
 		/* Key sizes below 2048 bits for RSA, DSA and finite-field DH. */
 		if (strncmp(p, "RSA", 3) == 0 || strncmp(p, "DH", 2) == 0 ||
 		    strncmp(p, "FFDHE", 5) == 0) {
@@ -232,12 +303,15 @@ scan_token(struct findings *f, const struct token *t, const struct token *next,
 				b = bits_of(p + al);
 			else if (nx != NULL)
 				b = bits_of(nx);
-			else if (t->n_parts == 1 && next != NULL &&
-			    next->n_parts >= 1)
+			else if (t->n_parts == 1 && next->valid)
 				b = bits_of(next->part[0]);
-			if (b == 0 && i == 0 && prev != NULL &&
+			if (b == 0 && i == 0 && prev->valid &&
 			    prev->n_parts >= 1)
 				b = bits_of(prev->part[0]);
+			/* "1024 bit RSA" */
+			if (b == 0 && i == 0 && prev->valid && pp->valid &&
+			    strcmp(prev->text, "BIT") == 0)
+				b = bits_of(pp->part[0]);
 			if (b >= 256 && b < 2048) {
 				snprintf(buf, sizeof(buf), "%s-%lu", alg, b);
 				found(f, buf);
@@ -253,17 +327,21 @@ int
 asy_crypto_scan(const char *text, struct asy_buf *out)
 {
 	struct findings f = { .out = out };
-	struct token *tok;
-	size_t n;
+	struct token w[WINDOW];
+	const char *p = text;
 
-	tok = calloc(MAX_TOKENS, sizeof(*tok));
-	if (tok == NULL)
-		return ASY_E_NOMEM;
-	n = tokenize(text, tok, MAX_TOKENS);
-	for (size_t i = 0; i < n; i++)
-		scan_token(&f, &tok[i], i + 1 < n ? &tok[i + 1] : NULL,
-		    i > 0 ? &tok[i - 1] : NULL);
-	free(tok);
+	memset(w, 0, sizeof(w));
+	/* The window: w[0] two back, w[1] previous, w[2] current, w[3]
+	 * next.  Prime it with the first two tokens. */
+	next_token(&p, &w[2]);
+	next_token(&p, &w[3]);
+	if (w[2].valid && asy_str_ieq(w[2].text, "NONE") && !w[3].valid)
+		found(&f, "no encryption (cleartext)");
+	while (w[2].valid) {
+		scan_token(&f, w);
+		memmove(&w[0], &w[1], 3 * sizeof(w[0]));
+		next_token(&p, &w[3]);
+	}
 	return f.err < 0 ? f.err : f.n;
 }
 
@@ -277,7 +355,7 @@ rule_justify(const struct asy_decl *d, const struct asy_cat_case *c,
 	int r = 0;
 
 	for (size_t i = 0; i < d->n_rows; i++)
-		if (d->rows[i].support == ASY_SUPPORT_N) {
+		if (d->rows[i].support != ASY_SUPPORT_Y) {
 			n_n++;
 			if (asy_str_blank(d->rows[i].detail))
 				n_bad++;
@@ -286,18 +364,19 @@ rule_justify(const struct asy_decl *d, const struct asy_cat_case *c,
 		*v = ASY_V_PASS;
 		if (n_n == 0)
 			return asy_buf_puts(why, "no provision is declared "
-			    "unsupported (N)");
-		return asy_buf_printf(why, "all %u provisions declared N "
-		    "carry a justification in the ICS", n_n);
+			    "N or N/A");
+		return asy_buf_printf(why, "all %u provisions declared N or "
+		    "N/A carry a justification or rationale in the ICS", n_n);
 	}
 	*v = ASY_V_FAIL;
-	r = asy_buf_printf(why, "%u of %u provisions declared N have no "
-	    "justification:", n_bad, n_n);
+	r = asy_buf_printf(why, "%u of %u provisions declared N or N/A have "
+	    "no justification:", n_bad, n_n);
 	for (size_t i = 0, k = 0; i < d->n_rows && r == 0; i++)
-		if (d->rows[i].support == ASY_SUPPORT_N &&
+		if (d->rows[i].support != ASY_SUPPORT_Y &&
 		    asy_str_blank(d->rows[i].detail))
-			r = asy_buf_printf(why, "%s %s (%s, ICS line %lu)",
+			r = asy_buf_printf(why, "%s %s (%s, %s, ICS line %lu)",
 			    k++ ? "," : "", d->rows[i].prov->id,
+			    asy_support_name(d->rows[i].support),
 			    d->rows[i].prov->status.mandatory ? "M" : "R",
 			    d->rows[i].line);
 	return r;

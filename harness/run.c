@@ -397,14 +397,11 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 	}
 	if (r < 0)
 		goto out;
-	r = asy_plan_build(decl, o->offline ? ASY_NEED_ALL : ASY_NEED_ALL,
-	    &plan);
+	/* Offline, functional units stay in the plan and are reported as
+	 * not run, so the report shows what a live run would cover. */
+	r = asy_plan_build(decl, ASY_NEED_ALL, &plan);
 	if (r < 0)
 		goto out;
-	r = asy_run_results(plan, o, answers, &rep);
-	if (r < 0)
-		goto out;
-
 	path = o->out ? strdup(o->out) : default_run_path(o, decl);
 	if (path == NULL) {
 		r = ASY_E_NOMEM;
@@ -433,6 +430,12 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 		    asy_strerror(r));
 		goto out;
 	}
+	/* Decide (and prompt) only once the run folder is ours, so no
+	 * answer is given for a run that cannot be written. */
+	r = asy_run_results(plan, o, answers, &rep);
+	if (r < 0)
+		goto out;
+
 	r = setf(&rep->run_id, "%s", strrchr(path, '/') ?
 	    strrchr(path, '/') + 1 : path);
 	if (r == 0)

@@ -349,7 +349,7 @@ convert(struct load_state *st, struct asy_xdoc *doc, xmlNodePtr src,
 {
 	struct asy_buf text;
 	size_t k, start, end;
-	int r = 0;
+	int r = 0, borrowed = 0;
 
 	dst->name = arena_strndup(doc, (const char *)src->name,
 	    strlen((const char *)src->name));
@@ -382,15 +382,43 @@ convert(struct load_state *st, struct asy_xdoc *doc, xmlNodePtr src,
 	}
 
 	asy_buf_init(&text, ASY_XML_MAX_INPUT);
-	for (xmlNodePtr c = src->children; c != NULL && r == 0; c = c->next)
-		if ((c->type == XML_TEXT_NODE ||
-		    c->type == XML_CDATA_SECTION_NODE) && c->content != NULL)
-			r = asy_buf_puts(&text, (const char *)c->content);
+	for (xmlNodePtr c = src->children; c != NULL && r == 0; c = c->next) {
+		if ((c->type != XML_TEXT_NODE &&
+		    c->type != XML_CDATA_SECTION_NODE) || c->content == NULL)
+			continue;
+		/* The common case, one text child, needs no copy. */
+		if (text.data == NULL && (c->next == NULL ||
+		    (c->next->type != XML_TEXT_NODE &&
+		    c->next->type != XML_CDATA_SECTION_NODE))) {
+			size_t n = strlen((const char *)c->content);
+
+			if (n > ASY_XML_MAX_INPUT) {
+				r = ASY_E_TOOBIG;
+				break;
+			}
+			text.data = (char *)c->content;
+			text.len = n;
+			borrowed = 1;
+			continue;
+		}
+		if (borrowed) {
+			/* A second run of text: copy the first after all. */
+			const char *first = text.data;
+			size_t n = text.len;
+
+			asy_buf_init(&text, ASY_XML_MAX_INPUT);
+			borrowed = 0;
+			r = asy_buf_add(&text, first, n);
+			if (r < 0)
+				break;
+		}
+		r = asy_buf_puts(&text, (const char *)c->content);
+	}
 	if (r < 0)
 		goto out;
 	if (text.len > ASY_XML_MAX_TEXT) {
 		add_limit_error(st, src, NULL, text.len, ASY_XML_MAX_TEXT);
-		asy_buf_reset(&text);
+		text.len = 0;
 	}
 	start = 0;
 	end = text.len;
@@ -417,7 +445,8 @@ convert(struct load_state *st, struct asy_xdoc *doc, xmlNodePtr src,
 			r = convert(st, doc, c,
 			    &dst->children[dst->n_children++]);
 out:
-	asy_buf_release(&text);
+	if (!borrowed)
+		asy_buf_release(&text);
 	return r;
 }
 

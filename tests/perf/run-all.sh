@@ -1,0 +1,47 @@
+#!/bin/bash
+# Build the benchmarks in a release build and run them, printing their
+# tables (the figures in the README come from here).  No network: meson
+# uses the system's dependencies and never downloads a wrap.
+#
+# Usage: tests/perf/run-all.sh [BUILD_DIR]   (default: build-perf in the
+#        source tree)
+#
+# The figures are medians of repeated runs; on a shared machine compare
+# the ratios printed within one run, not absolute times across runs.
+set -euo pipefail
+
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$src/build-perf}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Set up (or switch an existing build to) a release build.  The output
+# goes to a log that is shown only when a step fails.
+if [ -f "$build/build.ninja" ]; then
+	meson configure "$build" -Dbuildtype=release >"$log" 2>&1 ||
+		{ cat "$log" >&2; exit 1; }
+else
+	meson setup "$build" "$src" -Dbuildtype=release \
+		--wrap-mode=nodownload >"$log" 2>&1 ||
+		{ cat "$log" >&2; exit 1; }
+fi
+# Only the benchmarks (and the library they link), so that a unit test
+# being edited elsewhere does not stop the measurement.
+ninja -C "$build" tests/perf/bench-plan tests/perf/bench-render \
+	>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
+	head -n 1)
+echo "machine: $(uname -srm), ${cpu:-unknown CPU}, $(nproc) CPUs," \
+	"load average $(cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || echo ?)"
+echo "build:   $(${CC:-cc} --version | head -n 1), buildtype release," \
+	"libxml2 $(pkg-config --modversion libxml-2.0 2>/dev/null || echo ?)"
+echo
+
+export ASSAY_SRCDIR="$src"
+status=0
+"$build/tests/perf/bench-plan" || status=1
+echo
+"$build/tests/perf/bench-render" || status=1
+exit "$status"

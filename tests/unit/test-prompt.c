@@ -1,0 +1,373 @@
+/*
+ * The interactive prompt, through a real pseudo-terminal.
+ *
+ * "assay run --offline --out DIR --assessor Tester" on the sensor example
+ * runs on the slave side of a pty (forkpty), so it sees a terminal and
+ * asks about every unanswered conceptual unit.  The test answers the first
+ * question PASS and the second FAIL, each with a reason, then quits asking.
+ * The run must finish (exit 1: there is a FAIL now); DIR/answers.xml must
+ * hold exactly those two answers by "Tester", and report.xml must show the
+ * two units PASS and FAIL decided by "assessor Tester" with the given
+ * reasons, while every other conceptual unit stays INCONCLUSIVE (or NOT
+ * APPLICABLE) and undecided.
+ *
+ * Every read is bounded by poll() and one deadline; the child is killed
+ * after 60 s.
+ */
+#include <check.h>
+
+#include <pty.h>
+#include <termios.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "ut.h"
+
+#define DEADLINE_MS	60000
+
+/* The reasons contain markup characters: they must come back intact. */
+static const char *const reasons[] = {
+	"the ICS justifies every N row <checked> & fine",
+	"the pairing key rationale is not convincing",
+};
+static const char verdict_keys[] = { 'p', 'f' };
+static const char *const verdict_names[] = { "PASS", "FAIL" };
+
+struct term {
+	int		 fd;
+	pid_t		 pid;
+	long long	 deadline;
+	struct asy_buf	 out;	/* everything the child wrote */
+	size_t		 pos;	/* how far the test has read it */
+	int		 eof;
+};
+
+/* Read what the child wrote, waiting at most until the deadline. */
+static void
+term_read(struct term *t)
+{
+	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	long long left = t->deadline - ut_now_ms();
+	char buf[4096];
+	ssize_t n;
+	int r;
+
+	if (left <= 0) {
+		kill(t->pid, SIGKILL);
+		ck_abort_msg("the prompt did not answer within %d ms; it said: "
+		    "%s", DEADLINE_MS, t->out.data ? t->out.data + t->pos : "");
+	}
+	r = poll(&pfd, 1, (int)left);
+	if (r < 0 && errno == EINTR)
+		return;
+	ck_assert_int_ge(r, 0);
+	if (r == 0)
+		return;
+	n = read(t->fd, buf, sizeof(buf));
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		/* EIO: the child closed the slave side. */
+		t->eof = 1;
+		return;
+	}
+	ck_assert_int_eq(asy_buf_add(&t->out, buf, (size_t)n), 0);
+}
+
+/* Wait until needle appears after the read position; move past it and
+ * return where it started. */
+static size_t
+term_expect(struct term *t, const char *needle)
+{
+	for (;;) {
+		const char *hit = t->out.data ?
+		    strstr(t->out.data + t->pos, needle) : NULL;
+
+		if (hit != NULL) {
+			size_t at = (size_t)(hit - t->out.data);
+
+			t->pos = at + strlen(needle);
+			return at;
+		}
+		if (t->eof) {
+			kill(t->pid, SIGKILL);
+			ck_abort_msg("assay ended before '%s'; it said: %s",
+			    needle, t->out.data ? t->out.data : "");
+		}
+		term_read(t);
+	}
+}
+
+static void
+term_send(struct term *t, const char *line)
+{
+	size_t n = strlen(line);
+
+	ck_assert_int_eq(write(t->fd, line, n), (ssize_t)n);
+	ck_assert_int_eq(write(t->fd, "\n", 1), 1);
+}
+
+/*
+ * Read one question: "== CASE unit LABEL: TITLE", then the options line.
+ * CASE and LABEL into the buffers.
+ */
+static void
+term_question(struct term *t, char *case_id, char *label, size_t size)
+{
+	size_t start = term_expect(t, "\n== ") + 4, end;
+	const char *line, *unit, *colon;
+
+	end = term_expect(t, "\n");
+	line = t->out.data + start;
+	unit = strstr(line, " unit ");
+	ck_assert_msg(unit != NULL && (size_t)(unit - t->out.data) < end,
+	    "not a question: %.*s", (int)(end - start), line);
+	colon = strstr(unit + 6, ": ");
+	ck_assert_ptr_nonnull(colon);
+	ck_assert_uint_lt((size_t)(unit - line), size);
+	ck_assert_uint_lt((size_t)(colon - unit - 6), size);
+	memcpy(case_id, line, (size_t)(unit - line));
+	case_id[unit - line] = '\0';
+	memcpy(label, unit + 6, (size_t)(colon - unit - 6));
+	label[colon - unit - 6] = '\0';
+	term_expect(t, "verdict? ");
+	term_expect(t, "asking: ");
+}
+
+/* Wait for the child to exit, within the deadline; its exit code. */
+static int
+term_finish(struct term *t)
+{
+	int status = 0;
+
+	while (!t->eof)
+		term_read(t);
+	for (;;) {
+		pid_t r = waitpid(t->pid, &status, WNOHANG);
+		struct pollfd none = { .fd = -1 };
+
+		if (r == t->pid)
+			break;
+		ck_assert_int_eq(r, 0);
+		if (ut_now_ms() > t->deadline) {
+			kill(t->pid, SIGKILL);
+			waitpid(t->pid, &status, 0);
+			ck_abort_msg("assay did not exit after its output "
+			    "ended");
+		}
+		/* The slave is closed, exit is imminent: a short bounded
+		 * wait on nothing. */
+		poll(&none, 1, 10);
+	}
+	ck_assert_msg(WIFEXITED(status), "assay died of signal %d",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return WEXITSTATUS(status);
+}
+
+/* ---- checking the run folder -------------------------------------------- */
+
+static xmlDocPtr
+parse(const char *path)
+{
+	struct asy_buf b;
+	xmlDocPtr doc;
+
+	ut_load(path, &b);
+	doc = xmlReadMemory(b.data, (int)b.len, path, NULL, XML_PARSE_NONET);
+	ck_assert_msg(doc != NULL, "%s is not well-formed", path);
+	asy_buf_release(&b);
+	return doc;
+}
+
+static int
+count(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr,
+	    ctx);
+	int n;
+
+	ck_assert_msg(o != NULL, "bad XPath %s", expr);
+	n = o->nodesetval ? o->nodesetval->nodeNr : 0;
+	xmlXPathFreeObject(o);
+	return n;
+}
+
+/* The text of the one node expr selects, or NULL. */
+static char *
+text_of(xmlXPathContextPtr ctx, const char *expr)
+{
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr,
+	    ctx);
+	char *s = NULL;
+
+	ck_assert_msg(o != NULL, "bad XPath %s", expr);
+	if (o->nodesetval != NULL && o->nodesetval->nodeNr == 1) {
+		xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[0]);
+
+		s = strdup((const char *)v);
+		xmlFree(v);
+	}
+	xmlXPathFreeObject(o);
+	return s;
+}
+
+/* An XPath predicate selecting unit label ("b" or "b:ROW"). */
+static void
+unit_pred(const char *label, char *buf, size_t size)
+{
+	const char *colon = strchr(label, ':');
+
+	if (colon == NULL)
+		snprintf(buf, size, "@id='%s' and not(@row)", label);
+	else
+		snprintf(buf, size, "@id='%.*s' and @row='%s'",
+		    (int)(colon - label), label, colon + 1);
+}
+
+START_TEST(test_prompt)
+{
+	char *dir = NULL, *run = NULL, *sensor = NULL, *path;
+	char case_id[2][128], label[2][128];
+	const char *bin = ut_bin();
+	struct term t = { .fd = -1 };
+	struct termios tio;
+	xmlXPathContextPtr ctx;
+	xmlDocPtr doc;
+	char expr[1024], pred[512];
+	int code, n_other = 0;
+
+	ck_assert_msg(bin != NULL, "ASSAY_BIN is not set; run through meson "
+	    "test");
+	dir = ut_tmpdir();
+	run = asy_path_join(dir, "run");
+	sensor = ut_src("ics-ixit/examples/sensor");
+	asy_buf_init(&t.out, (size_t)16 << 20);
+	t.deadline = ut_now_ms() + DEADLINE_MS;
+
+	/* A sane terminal: canonical input, echo off (less to wade
+	 * through). */
+	memset(&tio, 0, sizeof(tio));
+	cfmakeraw(&tio);
+	tio.c_iflag = ICRNL;
+	tio.c_oflag = OPOST | ONLCR;
+	tio.c_lflag = ICANON | ISIG;
+	tio.c_cflag = CS8 | CREAD;
+	tio.c_cc[VMIN] = 1;
+	t.pid = forkpty(&t.fd, NULL, &tio, NULL);
+	ck_assert_int_ge(t.pid, 0);
+	if (t.pid == 0) {
+		char *argv[] = { (char *)bin, "run", "--offline", "--out", run,
+		    "--assessor", "Tester", sensor, NULL };
+
+		execv(bin, argv);
+		_exit(127);
+	}
+
+	for (int q = 0; q < 2; q++) {
+		term_question(&t, case_id[q], label[q], sizeof(case_id[q]));
+		term_send(&t, (char[]){ verdict_keys[q], '\0' });
+		term_expect(&t, "reason (one sentence)");
+		term_expect(&t, ": ");
+		term_send(&t, reasons[q]);
+	}
+	/* The third question: stop asking. */
+	{
+		char c3[128], l3[128];
+
+		term_question(&t, c3, l3, sizeof(c3));
+		ck_assert(strcmp(c3, case_id[1]) != 0 ||
+		    strcmp(l3, label[1]) != 0);
+		term_send(&t, "q");
+	}
+	code = term_finish(&t);
+	close(t.fd);
+	ck_assert_msg(code == 1, "assay exited %d (expected 1: one FAIL); it "
+	    "said: %s", code, t.out.data);
+	/* Finished: the final folder, no partial one. */
+	path = asy_path_join(dir, "run" ".partial");
+	ck_assert(ut_exists(run) && !ut_exists(path));
+	free(path);
+
+	/* answers.xml: exactly the two answers, by Tester. */
+	path = asy_path_join(run, "answers.xml");
+	doc = parse(path);
+	ctx = xmlXPathNewContext(doc);
+	ck_assert_int_eq(count(ctx, "/answers/answer"), 2);
+	for (int q = 0; q < 2; q++) {
+		char *reason;
+
+		snprintf(expr, sizeof(expr), "/answers/answer[@case='%s' and "
+		    "@unit='%s' and @verdict='%s' and @assessor='Tester' and "
+		    "@date]", case_id[q], label[q], verdict_names[q]);
+		ck_assert_msg(count(ctx, expr) == 1, "answers.xml lacks %s",
+		    expr);
+		reason = text_of(ctx, expr);
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_str_eq(reason, reasons[q]);
+		free(reason);
+	}
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	free(path);
+
+	/* report.xml: the two units decided by the assessor, the rest not. */
+	path = asy_path_join(run, "report.xml");
+	doc = parse(path);
+	ctx = xmlXPathNewContext(doc);
+	ck_assert_int_eq(xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
+	    (const xmlChar *)"urn:assay:report:1"), 0);
+	for (int q = 0; q < 2; q++) {
+		char *reason;
+
+		unit_pred(label[q], pred, sizeof(pred));
+		snprintf(expr, sizeof(expr), "//r:case[@id='%s']/r:unit[%s and "
+		    "@verdict='%s' and @decided-by='assessor Tester']",
+		    case_id[q], pred, verdict_names[q]);
+		ck_assert_msg(count(ctx, expr) == 1, "report.xml lacks %s",
+		    expr);
+		snprintf(expr, sizeof(expr), "//r:case[@id='%s']/r:unit[%s]/"
+		    "r:reason", case_id[q], pred);
+		reason = text_of(ctx, expr);
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_str_eq(reason, reasons[q]);
+		free(reason);
+	}
+	/* Only those two conceptual units were decided by anyone. */
+	ck_assert_int_eq(count(ctx, "//r:unit[@kind='conceptual' and "
+	    "@decided-by]"), 2);
+	ck_assert_int_eq(count(ctx, "//r:unit[@kind='conceptual' and "
+	    "@verdict!='INCONCLUSIVE' and @verdict!='NOT APPLICABLE']"), 2);
+	n_other = count(ctx, "//r:unit[@kind='conceptual' and "
+	    "@verdict='INCONCLUSIVE']");
+	ck_assert_int_gt(n_other, 5);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	free(path);
+
+	asy_buf_release(&t.out);
+	ut_rmrf(dir);
+	free(sensor);
+	free(run);
+	free(dir);
+}
+END_TEST
+
+static Suite *
+prompt_suite(void)
+{
+	Suite *s = suite_create("prompt");
+	TCase *tc = tcase_create("pty");
+
+	tcase_set_timeout(tc, 100);
+	tcase_add_test(tc, test_prompt);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return ut_main(prompt_suite());
+}
