@@ -23,11 +23,15 @@ count() {
 suite() {
 	local dir="$1"; shift
 	if [ ! -f "$dir/build.ninja" ]; then
-		meson setup "$dir" "$@" >/dev/null || return 1
+		meson setup "$dir" "$@" >/dev/null || { failed=$((failed + 1)); return 1; }
 	else
-		meson configure "$dir" "$@" >/dev/null || return 1
+		meson configure "$dir" "$@" >/dev/null || { failed=$((failed + 1)); return 1; }
 	fi
-	ninja -C "$dir" || return 1
+	if ! ninja -C "$dir"; then
+		echo "test: the build in $dir failed" >&2
+		failed=$((failed + 1))
+		return 1
+	fi
 	meson test -C "$dir" --print-errorlogs --num-processes 2
 	local r=$?
 	count "$dir"
