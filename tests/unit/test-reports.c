@@ -1154,7 +1154,7 @@ big_fixture(size_t n_groups, size_t n_cases, size_t n_units)
 		ASY_V_ERROR, ASY_V_NONE,
 	};
 	struct asy_report *r = asy_report_new();
-	char id[64], path[96];
+	char id[64], path[160];
 	size_t k = 0;
 
 	ck_assert_ptr_nonnull(r);
