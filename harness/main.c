@@ -212,7 +212,8 @@ cmd_validate(int argc, char **argv)
 			continue;
 		if (opt == OPT_HELP)
 			return show_help("validate");
-		return usage_error("validate", "unknown option");
+		return usage_error("validate", "unknown option or "
+		    "missing value: '%s'", argv[optind - 1]);
 	}
 	ret = decl_args_finish("validate", &a, argc, argv, 1);
 	if (ret != 0)
@@ -293,7 +294,8 @@ cmd_plan(int argc, char **argv)
 		case OPT_HELP:
 			return show_help("plan");
 		default:
-			return usage_error("plan", "unknown option");
+			return usage_error("plan", "unknown option or "
+			    "missing value: '%s'", argv[optind - 1]);
 		}
 	}
 	ret = decl_args_finish("plan", &a, argc, argv, 0);
@@ -380,7 +382,8 @@ cmd_run(int argc, char **argv)
 		case OPT_HELP:
 			return show_help("run");
 		default:
-			return usage_error("run", "unknown option");
+			return usage_error("run", "unknown option or "
+			    "missing value: '%s'", argv[optind - 1]);
 		}
 	}
 	ret = decl_args_finish("run", &a, argc, argv, 1);
@@ -481,7 +484,8 @@ cmd_template(int argc, char **argv)
 		case OPT_HELP:
 			return show_help("template");
 		default:
-			return usage_error("template", "unknown option");
+			return usage_error("template", "unknown option or "
+			    "missing value: '%s'", argv[optind - 1]);
 		}
 	}
 	if (edition == NULL || optind < argc)
@@ -538,7 +542,8 @@ cmd_verify(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == OPT_HELP)
 			return show_help("verify");
-		return usage_error("verify", "unknown option");
+		return usage_error("verify", "unknown option or "
+		    "missing value: '%s'", argv[optind - 1]);
 	}
 	if (optind + 1 != argc)
 		return usage_error("verify", "give one run folder");
@@ -572,7 +577,8 @@ cmd_catalogue(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == OPT_HELP)
 			return show_help("catalogue");
-		return usage_error("catalogue", "unknown option");
+		return usage_error("catalogue", "unknown option or "
+		    "missing value: '%s'", argv[optind - 1]);
 	}
 	dir = asy_data_path("ics-ixit/catalogue");
 	n = dir ? scandir(dir, &names, NULL, alphasort) : -1;
@@ -763,6 +769,7 @@ main(int argc, char **argv)
 		return ASY_EXIT_INPUT;
 	}
 	optind = 1;
+	opterr = 0;	/* each command says what was wrong itself */
 	r = c->fn(argc - i, argv + i);
 	asy_xml_cleanup();
 	fflush(stdout);
