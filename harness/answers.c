@@ -183,19 +183,6 @@ out:
 	return r;
 }
 
-static int
-attr(struct asy_buf *b, const char *name, const char *value)
-{
-	int r;
-
-	r = asy_buf_printf(b, " %s=\"", name);
-	if (r == 0)
-		r = asy_buf_put_xml(b, value);
-	if (r == 0)
-		r = asy_buf_putc(b, '"');
-	return r;
-}
-
 int
 asy_answers_render(const struct asy_answers *a, struct asy_buf *out)
 {
@@ -212,16 +199,16 @@ asy_answers_render(const struct asy_answers *a, struct asy_buf *out)
 
 		r = asy_buf_puts(out, "  <answer");
 		if (r == 0)
-			r = attr(out, "case", x->case_id);
+			r = asy_buf_put_attr(out, "case", x->case_id);
 		if (r == 0)
-			r = attr(out, "unit", x->unit);
+			r = asy_buf_put_attr(out, "unit", x->unit);
 		if (r == 0)
-			r = attr(out, "verdict", x->accept ? "accept" :
+			r = asy_buf_put_attr(out, "verdict", x->accept ? "accept" :
 			    asy_verdict_name(x->verdict));
 		if (r == 0)
-			r = attr(out, "assessor", x->assessor);
+			r = asy_buf_put_attr(out, "assessor", x->assessor);
 		if (r == 0 && x->date)
-			r = attr(out, "date", x->date);
+			r = asy_buf_put_attr(out, "date", x->date);
 		if (r == 0)
 			r = asy_buf_putc(out, '>');
 		if (r == 0)

@@ -156,8 +156,13 @@ utf8_len(const unsigned char *s)
 
 static const char replacement[] = "\xef\xbf\xbd";
 
-int
-asy_buf_put_xml(struct asy_buf *b, const char *s)
+/*
+ * The XML escaper.  A CR is written as a reference so that parsers keep it;
+ * in attribute values TAB and LF are too, since attribute-value
+ * normalisation would turn them into spaces.
+ */
+static int
+put_xml(struct asy_buf *b, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int r = 0;
@@ -180,8 +185,15 @@ asy_buf_put_xml(struct asy_buf *b, const char *s)
 		case '>': r = asy_buf_puts(b, "&gt;"); p++; continue;
 		case '"': r = asy_buf_puts(b, "&quot;"); p++; continue;
 		case '\'': r = asy_buf_puts(b, "&#39;"); p++; continue;
-		case '\t': case '\n': case '\r':
-			r = asy_buf_putc(b, (char)*p); p++; continue;
+		case '\r': r = asy_buf_puts(b, "&#13;"); p++; continue;
+		case '\t':
+			r = attr ? asy_buf_puts(b, "&#9;") : asy_buf_putc(b, '\t');
+			p++;
+			continue;
+		case '\n':
+			r = attr ? asy_buf_puts(b, "&#10;") : asy_buf_putc(b, '\n');
+			p++;
+			continue;
 		default:
 			break;
 		}
@@ -204,6 +216,49 @@ asy_buf_put_xml(struct asy_buf *b, const char *s)
 		}
 	}
 	return r;
+}
+
+int
+asy_buf_put_xml(struct asy_buf *b, const char *s)
+{
+	return put_xml(b, s, 0);
+}
+
+int
+asy_buf_put_xml_attr(struct asy_buf *b, const char *s)
+{
+	return put_xml(b, s, 1);
+}
+
+int
+asy_buf_put_attr(struct asy_buf *b, const char *name, const char *value)
+{
+	int r;
+
+	r = asy_buf_printf(b, " %s=\"", name);
+	if (r == 0)
+		r = put_xml(b, value, 1);
+	if (r == 0)
+		r = asy_buf_putc(b, '"');
+	return r;
+}
+
+char *
+asy_strdup_printf(const char *fmt, ...)
+{
+	struct asy_buf b;
+	va_list ap;
+	int r;
+
+	asy_buf_init(&b, 1 << 20);
+	va_start(ap, fmt);
+	r = asy_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		asy_buf_release(&b);
+		return NULL;
+	}
+	return asy_buf_steal(&b);
 }
 
 int

@@ -37,11 +37,20 @@ int	asy_buf_vprintf(struct asy_buf *b, const char *fmt, va_list ap)
 
 /*
  * Escaping appenders for text from outside (declarations, devices).
- * xml: & < > " ' as entities, control bytes and invalid UTF-8 as U+FFFD.
+ * xml: & < > " ' as entities, CR as a reference, control bytes, invalid
+ * UTF-8 and U+FFFE/U+FFFF as U+FFFD.  xml_attr: the same, with TAB and LF
+ * as references too (for attribute values).  attr: ' name="value"'.
  * json: a JSON string body (no quotes), control bytes as \u00XX.
  */
 int	asy_buf_put_xml(struct asy_buf *b, const char *s);
+int	asy_buf_put_xml_attr(struct asy_buf *b, const char *s);
+int	asy_buf_put_attr(struct asy_buf *b, const char *name,
+	    const char *value);
 int	asy_buf_put_json(struct asy_buf *b, const char *s);
+
+/* A fresh string formatted as printf does (at most 1 MiB), or NULL. */
+char	*asy_strdup_printf(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
 
 /* Hand the data over to the caller (who frees it); the buffer is emptied. */
 char	*asy_buf_steal(struct asy_buf *b);

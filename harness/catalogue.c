@@ -190,7 +190,8 @@ asy_catalogue_case(const struct asy_catalogue *cat, const char *id)
 }
 
 /*
- * Status grammar: ("M" | "R") [ " " ("C" | "F" | "C F") "(" item {"," item} ")" ].
+ * Status grammar:
+ *   ("M" | "R") [ " " ("C" | "F" | "C F") "(" item {"," item} ")" ].
  * Numeric items name conditions, alphabetic ones features; the letters
  * before the parenthesis must say which kinds the list holds.
  */
@@ -321,7 +322,8 @@ struct loader {
 	const char		*path;
 };
 
-#define CERR(L, line, ...) asy_diag_error((L)->d, (L)->path, (line), __VA_ARGS__)
+#define CERR(L, line, ...) \
+	asy_diag_error((L)->d, (L)->path, (line), __VA_ARGS__)
 
 static int
 load_tables(struct loader *L, const struct asy_xnode *ixit)
@@ -607,7 +609,8 @@ load_case(struct loader *L, struct asy_cat_group *g,
 		n = strcspn(p, " ");
 		if (n == 0)
 			break;
-		if (n >= sizeof(tid) || c->n_reads == ASY_ELEMENTSOF(c->reads)) {
+		if (n >= sizeof(tid) ||
+		    c->n_reads == ASY_ELEMENTSOF(c->reads)) {
 			CERR(L, cn->line, "reads=\"%s\" is too long", reads);
 			break;
 		}

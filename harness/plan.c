@@ -1,6 +1,5 @@
 #include "plan.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,27 +14,6 @@ static const char *const state_names[] = {
 	[ASY_PLAN_UNSUPPORTED] = "not-supported",
 	[ASY_PLAN_LEFT_OUT] = "left-out",
 };
-
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f, ...)
-{
-	struct asy_buf b;
-	va_list ap;
-	int r;
-
-	asy_buf_init(&b, 1 << 16);
-	va_start(ap, f);
-	r = asy_buf_vprintf(&b, f, ap);
-	va_end(ap);
-	if (r < 0) {
-		asy_buf_release(&b);
-		return NULL;
-	}
-	return asy_buf_steal(&b);
-}
 
 void
 asy_plan_free(struct asy_plan *plan)
@@ -94,7 +72,7 @@ add_unit(struct asy_plan_case *pc, size_t *cap, const struct asy_cat_unit *cu,
 		asy_needs_format(missing, lack, sizeof(lack));
 		asy_needs_format(cu->needs, have, sizeof(have));
 		u->state = ASY_PLAN_LEFT_OUT;
-		u->reason = fmt("the bench lacks %s (the unit needs %s)",
+		u->reason = asy_strdup_printf("the bench lacks %s (the unit needs %s)",
 		    lack, have);
 		if (u->reason == NULL)
 			return ASY_E_NOMEM;
@@ -139,9 +117,9 @@ plan_case(const struct asy_decl *decl, struct asy_plan_case *pc,
 			u->cu = cu;
 			u->state = ASY_PLAN_NA;
 			u->reason = cu->where_field ?
-			    fmt("no %s row with %s=%s to test", cu->fanout->id,
+			    asy_strdup_printf("no %s row with %s=%s to test", cu->fanout->id,
 			    cu->where_field->name, cu->where_value) :
-			    fmt("no %s row to test", cu->fanout->id);
+			    asy_strdup_printf("no %s row to test", cu->fanout->id);
 			if (u->reason == NULL)
 				return ASY_E_NOMEM;
 		}
@@ -156,7 +134,7 @@ plan_case(const struct asy_decl *decl, struct asy_plan_case *pc,
 			if (pc->units[i].state != ASY_PLAN_NA)
 				all_na = 0;
 		pc->state = all_na ? ASY_PLAN_NA : ASY_PLAN_LEFT_OUT;
-		pc->reason = fmt("%s", all_na ?
+		pc->reason = asy_strdup_printf("%s", all_na ?
 		    "no unit applies to the declared IXIT rows" :
 		    "no unit can run on this bench");
 		if (pc->reason == NULL)
@@ -180,16 +158,16 @@ plan_group(const struct asy_decl *decl, struct asy_plan_group *pg,
 	}
 	if (pg->row != NULL && pg->row->support == ASY_SUPPORT_NA) {
 		pg->state = ASY_PLAN_NA;
-		pg->reason = fmt("the ICS declares %s N/A%s%s",
+		pg->reason = asy_strdup_printf("the ICS declares %s N/A%s%s",
 		    cg->provision->id, *pg->row->detail ? ": " : "",
 		    pg->row->detail);
 	} else if (!asy_decl_status_applies(decl, &cg->status)) {
 		pg->state = ASY_PLAN_NA;
-		pg->reason = fmt("a condition of status %s does not hold",
+		pg->reason = asy_strdup_printf("a condition of status %s does not hold",
 		    cg->status_text);
 	} else if (pg->row != NULL && pg->row->support == ASY_SUPPORT_N) {
 		pg->state = ASY_PLAN_UNSUPPORTED;
-		pg->reason = fmt("the ICS declares %s not supported (N)%s%s",
+		pg->reason = asy_strdup_printf("the ICS declares %s not supported (N)%s%s",
 		    cg->provision->id, *pg->row->detail ? ": " : "",
 		    pg->row->detail);
 	}
@@ -329,19 +307,6 @@ asy_plan_render_text(const struct asy_plan *plan, struct asy_buf *out)
 	return r;
 }
 
-static int
-xml_attr(struct asy_buf *out, const char *name, const char *value)
-{
-	int r;
-
-	r = asy_buf_printf(out, " %s=\"", name);
-	if (r == 0)
-		r = asy_buf_put_xml(out, value);
-	if (r == 0)
-		r = asy_buf_putc(out, '"');
-	return r;
-}
-
 int
 asy_plan_render_xml(const struct asy_plan *plan, struct asy_buf *out)
 {
@@ -353,22 +318,22 @@ asy_plan_render_xml(const struct asy_plan *plan, struct asy_buf *out)
 	r = asy_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<plan format=\"1\" xmlns=\"urn:assay:plan:1\"");
 	if (r == 0)
-		r = xml_attr(out, "edition", d->cat->id);
+		r = asy_buf_put_attr(out, "edition", d->cat->id);
 	if (r == 0)
-		r = xml_attr(out, "bench", caps);
+		r = asy_buf_put_attr(out, "bench", caps);
 	if (r == 0)
 		r = asy_buf_printf(out, " groups=\"%zu\" cases=\"%zu\" "
 		    "units=\"%zu\" functional=\"%zu\">\n  <dut",
 		    plan->n_groups_run, plan->n_cases_run, plan->n_units_run,
 		    plan->n_functional_run);
 	if (r == 0)
-		r = xml_attr(out, "vendor", d->dut.vendor);
+		r = asy_buf_put_attr(out, "vendor", d->dut.vendor);
 	if (r == 0)
-		r = xml_attr(out, "model", d->dut.model);
+		r = asy_buf_put_attr(out, "model", d->dut.model);
 	if (r == 0)
-		r = xml_attr(out, "hw", d->dut.hw);
+		r = asy_buf_put_attr(out, "hw", d->dut.hw);
 	if (r == 0)
-		r = xml_attr(out, "sw", d->dut.sw);
+		r = asy_buf_put_attr(out, "sw", d->dut.sw);
 	if (r == 0)
 		r = asy_buf_puts(out, "/>\n");
 	for (size_t i = 0; i < plan->n_groups && r == 0; i++) {
@@ -376,13 +341,13 @@ asy_plan_render_xml(const struct asy_plan *plan, struct asy_buf *out)
 
 		r = asy_buf_puts(out, "  <group");
 		if (r == 0)
-			r = xml_attr(out, "id", g->cg->id);
+			r = asy_buf_put_attr(out, "id", g->cg->id);
 		if (r == 0)
-			r = xml_attr(out, "status", g->cg->status_text);
+			r = asy_buf_put_attr(out, "status", g->cg->status_text);
 		if (r == 0)
-			r = xml_attr(out, "state", state_names[g->state]);
+			r = asy_buf_put_attr(out, "state", state_names[g->state]);
 		if (r == 0 && g->reason)
-			r = xml_attr(out, "reason", g->reason);
+			r = asy_buf_put_attr(out, "reason", g->reason);
 		if (r == 0)
 			r = asy_buf_puts(out, ">\n");
 		for (size_t j = 0; j < g->n_cases && r == 0; j++) {
@@ -390,15 +355,15 @@ asy_plan_render_xml(const struct asy_plan *plan, struct asy_buf *out)
 
 			r = asy_buf_puts(out, "    <case");
 			if (r == 0)
-				r = xml_attr(out, "id", c->cc->id);
+				r = asy_buf_put_attr(out, "id", c->cc->id);
 			if (r == 0)
-				r = xml_attr(out, "kind",
+				r = asy_buf_put_attr(out, "kind",
 				    asy_kind_name(c->cc->kind));
 			if (r == 0)
-				r = xml_attr(out, "state",
+				r = asy_buf_put_attr(out, "state",
 				    state_names[c->state]);
 			if (r == 0 && c->reason)
-				r = xml_attr(out, "reason", c->reason);
+				r = asy_buf_put_attr(out, "reason", c->reason);
 			if (r == 0)
 				r = asy_buf_puts(out, ">\n");
 			for (size_t k = 0; k < c->n_units && r == 0; k++) {
@@ -409,19 +374,19 @@ asy_plan_render_xml(const struct asy_plan *plan, struct asy_buf *out)
 				    sizeof(needs));
 				r = asy_buf_puts(out, "      <unit");
 				if (r == 0)
-					r = xml_attr(out, "id", u->cu->id);
+					r = asy_buf_put_attr(out, "id", u->cu->id);
 				if (r == 0)
-					r = xml_attr(out, "kind",
+					r = asy_buf_put_attr(out, "kind",
 					    asy_kind_name(u->cu->kind));
 				if (r == 0 && u->row)
-					r = xml_attr(out, "row", u->row->id);
+					r = asy_buf_put_attr(out, "row", u->row->id);
 				if (r == 0 && *needs)
-					r = xml_attr(out, "needs", needs);
+					r = asy_buf_put_attr(out, "needs", needs);
 				if (r == 0)
-					r = xml_attr(out, "state",
+					r = asy_buf_put_attr(out, "state",
 					    state_names[u->state]);
 				if (r == 0 && u->reason)
-					r = xml_attr(out, "reason", u->reason);
+					r = asy_buf_put_attr(out, "reason", u->reason);
 				if (r == 0)
 					r = asy_buf_puts(out, "/>\n");
 			}

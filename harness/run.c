@@ -1,6 +1,5 @@
 #include "run.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,27 +20,18 @@ set(char **dst, const char *s)
 	return asy_set_str(dst, s);
 }
 
-static int
-setf(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Replace *dst by a formatted string; 0 or ASY_E_NOMEM. */
+#define setf(dst, ...) \
+	set_owned((dst), asy_strdup_printf(__VA_ARGS__))
 
 static int
-setf(char **dst, const char *fmt, ...)
+set_owned(char **dst, char *s)
 {
-	struct asy_buf b;
-	va_list ap;
-	int r;
-
-	asy_buf_init(&b, 1 << 20);
-	va_start(ap, fmt);
-	r = asy_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
-		asy_buf_release(&b);
-		return r;
-	}
+	if (s == NULL)
+		return ASY_E_NOMEM;
 	free(*dst);
-	*dst = asy_buf_steal(&b);
-	return *dst == NULL ? ASY_E_NOMEM : 0;
+	*dst = s;
+	return 0;
 }
 
 /* Decide a conceptual unit from the answers, the prompt, or not at all. */
