@@ -31,6 +31,7 @@ struct asy_xdoc {
 struct load_state {
 	struct asy_diags	*d;
 	const char		*path;
+	unsigned		 flags;		/* ASY_XML_* */
 	int			 failed;
 	xmlParserCtxtPtr	 ctxt;
 };
@@ -194,6 +195,12 @@ quiet_generic(void *ctx, const char *msg, ...)
 /*
  * A DOCTYPE stops the parse before its internal subset is read: no entity
  * is ever declared, so none can be expanded or fetched.
+ *
+ * With ASY_XML_ALLOW_BARE_DOCTYPE, "<!DOCTYPE name>" alone goes through.
+ * libxml2 calls this once it has read the name and the optional external
+ * ID, with blanks skipped: the next input byte is '>' for a bare DOCTYPE
+ * and '[' when an internal subset follows.  Nothing is recorded (no DTD
+ * node), so the document has no declarations at all.
  */
 static void
 on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
@@ -202,11 +209,81 @@ on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
 	xmlParserCtxtPtr ctxt = ctx;
 	struct load_state *st = ctxt->_private;
 
+	if ((st->flags & ASY_XML_ALLOW_BARE_DOCTYPE) && ext == NULL &&
+	    sys == NULL && ctxt->input != NULL && ctxt->input->cur != NULL &&
+	    *ctxt->input->cur == '>')
+		return;
 	st->failed = 1;
-	asy_diag_error(st->d, st->path, (unsigned long)xmlSAX2GetLineNumber(ctx),
-	    "a DOCTYPE (DTD) is not allowed, and neither are the entities it "
-	    "would declare; remove the <!DOCTYPE ...> declaration");
+	if (st->flags & ASY_XML_ALLOW_BARE_DOCTYPE)
+		asy_diag_error(st->d, st->path,
+		    (unsigned long)xmlSAX2GetLineNumber(ctx), "a DOCTYPE with "
+		    "an internal subset, a PUBLIC or a SYSTEM identifier is "
+		    "not allowed (only a bare <!DOCTYPE %.40s> is), and "
+		    "neither are the entities it would declare; this is not "
+		    "the file the tool wrote: check where it comes from",
+		    name != NULL ? (const char *)name : "name");
+	else
+		asy_diag_error(st->d, st->path,
+		    (unsigned long)xmlSAX2GetLineNumber(ctx), "a DOCTYPE (DTD) "
+		    "is not allowed, and neither are the entities it would "
+		    "declare; remove the <!DOCTYPE ...> declaration");
 	xmlStopParser(ctxt);
+}
+
+/*
+ * Second line of defence for ASY_XML_ALLOW_BARE_DOCTYPE: should a libxml2
+ * version ever read an internal subset after all, every declaration in it
+ * stops the parse.
+ */
+static void
+refuse_decl(xmlParserCtxtPtr ctxt, const char *what)
+{
+	struct load_state *st = ctxt->_private;
+
+	st->failed = 1;
+	asy_diag_error(st->d, st->path,
+	    (unsigned long)xmlSAX2GetLineNumber(ctxt), "a markup declaration "
+	    "(%s) is not allowed; this is not the file the tool wrote: check "
+	    "where it comes from", what);
+	xmlStopParser(ctxt);
+}
+
+static void
+on_entity_decl(void *ctx, const xmlChar *name, int type,
+    const xmlChar *public_id, const xmlChar *system_id, xmlChar *content)
+{
+	refuse_decl(ctx, "<!ENTITY>");
+}
+
+static void
+on_unparsed_entity_decl(void *ctx, const xmlChar *name,
+    const xmlChar *public_id, const xmlChar *system_id,
+    const xmlChar *notation)
+{
+	refuse_decl(ctx, "<!ENTITY>");
+}
+
+static void
+on_element_decl(void *ctx, const xmlChar *name, int type,
+    xmlElementContentPtr content)
+{
+	refuse_decl(ctx, "<!ELEMENT>");
+}
+
+static void
+on_attribute_decl(void *ctx, const xmlChar *elem, const xmlChar *fullname,
+    int type, int def, const xmlChar *default_value, xmlEnumerationPtr tree)
+{
+	/* The handler owns tree. */
+	xmlFreeEnumeration(tree);
+	refuse_decl(ctx, "<!ATTLIST>");
+}
+
+static void
+on_notation_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+    const xmlChar *system_id)
+{
+	refuse_decl(ctx, "<!NOTATION>");
 }
 
 static struct load_state *loader_state;
@@ -349,6 +426,8 @@ convert(struct load_state *st, struct asy_xdoc *doc, xmlNodePtr src,
 {
 	struct asy_buf text;
 	size_t k, start, end;
+	size_t attr_max = (st->flags & ASY_XML_LONG_ATTRS) ?
+	    ASY_XML_MAX_LONG_ATTR : ASY_XML_MAX_ATTR;
 	int r = 0, borrowed = 0;
 
 	dst->name = arena_strndup(doc, (const char *)src->name,
@@ -369,9 +448,9 @@ convert(struct load_state *st, struct asy_xdoc *doc, xmlNodePtr src,
 
 		if (a->children != NULL && a->children->content != NULL)
 			v = (const char *)a->children->content;
-		if (strlen(v) > ASY_XML_MAX_ATTR) {
+		if (strlen(v) > attr_max) {
 			add_limit_error(st, src, (const char *)a->name,
-			    strlen(v), ASY_XML_MAX_ATTR);
+			    strlen(v), attr_max);
 			v = "";
 		}
 		at->name = arena_strndup(doc, (const char *)a->name,
@@ -578,7 +657,14 @@ int
 asy_xml_load(const char *path, const char *schema_path, size_t max,
     struct asy_diags *d, struct asy_xdoc **out)
 {
-	struct load_state st = { .d = d, .path = path };
+	return asy_xml_load_opts(path, schema_path, max, 0, d, out);
+}
+
+int
+asy_xml_load_opts(const char *path, const char *schema_path, size_t max,
+    unsigned flags, struct asy_diags *d, struct asy_xdoc **out)
+{
+	struct load_state st = { .d = d, .path = path, .flags = flags };
 	struct asy_xdoc *doc = NULL;
 	xmlSchemaValidCtxtPtr vctxt = NULL;
 	xmlSchemaPtr schema = NULL;
@@ -641,6 +727,13 @@ asy_xml_load(const char *path, const char *schema_path, size_t max,
 	}
 	st.ctxt->_private = &st;
 	st.ctxt->sax->internalSubset = on_internal_subset;
+	if (flags & ASY_XML_ALLOW_BARE_DOCTYPE) {
+		st.ctxt->sax->entityDecl = on_entity_decl;
+		st.ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
+		st.ctxt->sax->elementDecl = on_element_decl;
+		st.ctxt->sax->attributeDecl = on_attribute_decl;
+		st.ctxt->sax->notationDecl = on_notation_decl;
+	}
 	loader_state = &st;
 	xmlSetStructuredErrorFunc(&st, on_parse_error);
 	xdoc = xmlCtxtReadMemory(st.ctxt, b.data, (int)b.len, NULL, NULL,

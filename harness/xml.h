@@ -45,6 +45,30 @@ struct asy_xdoc;
  */
 int	asy_xml_load(const char *path, const char *schema_path, size_t max,
 	    struct asy_diags *d, struct asy_xdoc **out);
+
+/*
+ * Relaxations for documents written by other tools (nmap's -oX), for
+ * asy_xml_load_opts():
+ *
+ * ASY_XML_ALLOW_BARE_DOCTYPE: accept a DOCTYPE that is only a name,
+ *   "<!DOCTYPE nmaprun>": no PUBLIC or SYSTEM identifier and no internal
+ *   subset.  Any other DOCTYPE is still refused before anything in it is
+ *   read, and any markup declaration (ENTITY, ELEMENT, ATTLIST, NOTATION)
+ *   is refused should libxml2 ever reach one; no entity is declared,
+ *   expanded or fetched, and network access stays off.
+ * ASY_XML_LONG_ATTRS: attribute values up to ASY_XML_MAX_LONG_ATTR (1 MiB)
+ *   instead of ASY_XML_MAX_ATTR (nmap's script output="..." can be long).
+ */
+enum {
+	ASY_XML_ALLOW_BARE_DOCTYPE	= 1 << 0,
+	ASY_XML_LONG_ATTRS		= 1 << 1,
+};
+#define ASY_XML_MAX_LONG_ATTR	((size_t)1 << 20)
+
+/* asy_xml_load() with flags (0: exactly asy_xml_load()). */
+int	asy_xml_load_opts(const char *path, const char *schema_path,
+	    size_t max, unsigned flags, struct asy_diags *d,
+	    struct asy_xdoc **out);
 void	asy_xdoc_free(struct asy_xdoc *doc);
 const struct asy_xnode *asy_xdoc_root(const struct asy_xdoc *doc);
 const char *asy_xdoc_path(const struct asy_xdoc *doc);

@@ -29,6 +29,8 @@ fi
 # Only the benchmarks (and the library they link), so that a unit test
 # being edited elsewhere does not stop the measurement.
 ninja -C "$build" tests/perf/bench-plan tests/perf/bench-render \
+	tests/perf/bench-capture \
+	tests/perf/bench-discovery \
 	>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
@@ -44,4 +46,14 @@ status=0
 "$build/tests/perf/bench-plan" || status=1
 echo
 "$build/tests/perf/bench-render" || status=1
+echo
+# Needs root: exit 77 (skipped, with the reason) is not a failure.
+r=0
+"$build/tests/perf/bench-capture" || r=$?
+[ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
+echo
+# Needs root and nmap; about five minutes (six full scans).
+r=0
+"$build/tests/perf/bench-discovery" || r=$?
+[ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
 exit "$status"

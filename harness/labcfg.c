@@ -1,0 +1,1510 @@
+#include "labcfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "catalogue.h"
+#include "error.h"
+#include "util.h"
+#include "xml.h"
+
+/* The one variable a control argument may name. */
+#define LABDIR_VAR	"${LABDIR}"
+
+/* Cap on one control argument after ${LABDIR} is expanded. */
+#define ARG_MAX_LEN	((size_t)1 << 20)
+
+/* Cap on a secret: the first line of a file, at most this many bytes. */
+#define SECRET_MAX	4096
+
+/* Longest OS network interface name (IFNAMSIZ - 1 on Linux). */
+#define IFNAME_MAX	15
+
+#if ULONG_MAX > 0xffffffffUL
+#define FILE_CAP_MAX	(64UL << 30)
+#else
+#define FILE_CAP_MAX	ULONG_MAX
+#endif
+
+/* State of one load: where diagnostics go and how paths resolve. */
+struct loader {
+	struct asy_lab		*lab;
+	struct asy_diags	*d;
+	const char		*file;		/* the lab file, for messages */
+	char			*dir;		/* its folder, absolute */
+	int			 nomem;		/* a copy failed */
+	int			 scope_broken;	/* a <net> did not parse */
+};
+
+#define LERR(L, line, ...) \
+	asy_diag_error((L)->d, (L)->file, (line), __VA_ARGS__)
+#define LWARN(L, line, ...) \
+	asy_diag_warn((L)->d, (L)->file, (line), __VA_ARGS__)
+
+/* A heap copy of s (NULL stays NULL); remembers a failed copy. */
+static char *
+ldup(struct loader *L, const char *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = strdup(s);
+	if (p == NULL)
+		L->nomem = 1;
+	return p;
+}
+
+/*
+ * A path from the file, resolved: absolute paths stay, relative ones are
+ * taken from the lab file's folder.
+ */
+static char *
+resolve(struct loader *L, const char *rel)
+{
+	char *p;
+
+	if (rel == NULL)
+		return NULL;
+	if (rel[0] == '/')
+		return ldup(L, rel);
+	p = asy_path_join(L->dir, rel);
+	if (p == NULL)
+		L->nomem = 1;
+	return p;
+}
+
+/* The absolute folder of path, or NULL (errno set). */
+static char *
+folder_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *abs;
+
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = asy_strndup(path, (size_t)(slash - path));
+	if (dir == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	abs = realpath(dir, NULL);
+	free(dir);
+	return abs;
+}
+
+/* ---- Freeing ------------------------------------------------------------ */
+
+static void
+iface_release(struct asy_lab_iface *f)
+{
+	free(f->id);
+	free(f->name);
+	free(f->path);
+	free(f->flow);
+}
+
+static void
+cred_release(struct asy_lab_cred *c)
+{
+	free(c->id);
+	free(c->user);
+	free(c->file);
+	free(c->env);
+}
+
+static void
+cmd_release(struct asy_lab_cmd *c)
+{
+	free(c->action);
+	if (c->argv != NULL)
+		for (size_t i = 0; i < c->argc; i++)
+			free(c->argv[i]);
+	free(c->argv);
+}
+
+static void
+dut_release(struct asy_lab_dut *t)
+{
+	free(t->name);
+	free(t->ipv4);
+	free(t->ipv6);
+	free(t->mac);
+	free(t->ics);
+	free(t->ixit);
+	free(t->answers);
+	free(t->catalogue);
+	free(t->creds);
+	for (size_t i = 0; i < t->n_cmds; i++)
+		cmd_release(&t->cmds[i]);
+	free(t->cmds);
+}
+
+void
+asy_lab_free(struct asy_lab *lab)
+{
+	if (lab == NULL)
+		return;
+	free(lab->path);
+	free(lab->scope);
+	free(lab->name);
+	free(lab->user);
+	for (size_t i = 0; i < lab->n_ifaces; i++)
+		iface_release(&lab->ifaces[i]);
+	free(lab->ifaces);
+	for (size_t i = 0; i < lab->n_creds; i++)
+		cred_release(&lab->creds[i]);
+	free(lab->creds);
+	for (size_t i = 0; i < lab->n_duts; i++)
+		dut_release(&lab->duts[i]);
+	free(lab->duts);
+	free(lab->tools.nmap);
+	free(lab->tools.tshark);
+	free(lab->scan.tcp_ports);
+	free(lab->scan.scripts);
+	free(lab);
+}
+
+/* ---- Lookups ------------------------------------------------------------ */
+
+const struct asy_lab_dut *
+asy_lab_dut(const struct asy_lab *lab, const char *name)
+{
+	if (lab == NULL)
+		return NULL;
+	if (name == NULL)
+		return lab->n_duts == 1 ? &lab->duts[0] : NULL;
+	for (size_t i = 0; i < lab->n_duts; i++)
+		if (strcmp(lab->duts[i].name, name) == 0)
+			return &lab->duts[i];
+	return NULL;
+}
+
+const struct asy_lab_cmd *
+asy_lab_cmd(const struct asy_lab_dut *dut, const char *action)
+{
+	if (dut == NULL || action == NULL)
+		return NULL;
+	for (size_t i = 0; i < dut->n_cmds; i++)
+		if (strcmp(dut->cmds[i].action, action) == 0)
+			return &dut->cmds[i];
+	return NULL;
+}
+
+static const struct asy_lab_iface *
+find_iface(const struct asy_lab *lab, const char *id)
+{
+	for (size_t i = 0; i < lab->n_ifaces; i++)
+		if (strcmp(lab->ifaces[i].id, id) == 0)
+			return &lab->ifaces[i];
+	return NULL;
+}
+
+static const struct asy_lab_cred *
+find_cred(const struct asy_lab *lab, const char *id)
+{
+	for (size_t i = 0; i < lab->n_creds; i++)
+		if (strcmp(lab->creds[i].id, id) == 0)
+			return &lab->creds[i];
+	return NULL;
+}
+
+/* ---- Addresses and the scope -------------------------------------------- */
+
+/*
+ * Parse an address (text, nothing around it) into family and addr.  An
+ * IPv4-mapped IPv6 address (::ffff:a.b.c.d) is taken as the IPv4 address
+ * it reaches.  0 or -1.
+ */
+static int
+parse_addr(const char *s, int *family, unsigned char addr[16])
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, &a4) == 1) {
+		*family = AF_INET;
+		memcpy(addr, &a4, 4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &a6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+			*family = AF_INET;
+			memcpy(addr, &a6.s6_addr[12], 4);
+		} else {
+			*family = AF_INET6;
+			memcpy(addr, a6.s6_addr, 16);
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+net_contains(const struct asy_lab_net *net, int family,
+    const unsigned char *addr)
+{
+	unsigned full = net->prefix / 8, rest = net->prefix % 8;
+	unsigned char mask;
+
+	if (net->family != family)
+		return 0;
+	if (memcmp(net->addr, addr, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (unsigned char)(0xffu << (8 - rest));
+	return ((net->addr[full] ^ addr[full]) & mask) == 0;
+}
+
+int
+asy_lab_in_scope(const struct asy_lab *lab, const char *addr)
+{
+	unsigned char a[16];
+	int family;
+
+	if (lab == NULL || addr == NULL || parse_addr(addr, &family, a) < 0)
+		return 0;
+	for (size_t i = 0; i < lab->n_scope; i++)
+		if (net_contains(&lab->scope[i], family, a))
+			return 1;
+	return 0;
+}
+
+/*
+ * One <net>: "address/prefix", IPv4 or IPv6, the prefix in range and not
+ * 0 (a scope of everything limits nothing), no host bits set (a typo
+ * there usually means a wrong prefix; the message gives the network).
+ * A net with host bits set is still stored as its network, so that the
+ * DUT addresses are not all reported a second time.
+ */
+static const unsigned char v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+};
+
+static void
+load_net(struct loader *L, const struct asy_xnode *n)
+{
+	struct asy_lab *lab = L->lab;
+	const char *t = n->text, *slash = strchr(t, '/');
+	struct asy_lab_net net = { 0 };
+	char host[INET6_ADDRSTRLEN + 1];
+	unsigned long prefix;
+	unsigned max, full, rest;
+	size_t hl;
+	int bad_bits = 0;
+
+	hl = slash != NULL ? (size_t)(slash - t) : strlen(t);
+	if (hl >= sizeof(host)) {
+		LERR(L, n->line, "scope network '%.64s' is not an IPv4 or IPv6 "
+		    "network; write address/prefix, e.g. 198.18.0.0/15 or "
+		    "2001:2::/48", t);
+		L->scope_broken = 1;
+		return;
+	}
+	memcpy(host, t, hl);
+	host[hl] = '\0';
+	if (inet_pton(AF_INET, host, net.addr) == 1) {
+		net.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, net.addr) == 1) {
+		net.family = AF_INET6;
+		max = 128;
+	} else {
+		LERR(L, n->line, "scope network '%.64s' is not an IPv4 or IPv6 "
+		    "network; write address/prefix, e.g. 198.18.0.0/15 or "
+		    "2001:2::/48", t);
+		L->scope_broken = 1;
+		return;
+	}
+	if (slash == NULL) {
+		LERR(L, n->line, "scope network '%s' has no prefix length; "
+		    "write it as a network, e.g. %s/%u for this one address",
+		    t, host, max);
+		L->scope_broken = 1;
+		return;
+	}
+	if (asy_parse_ulong(slash + 1, &prefix) < 0 || prefix > max) {
+		LERR(L, n->line, "prefix length '/%.16s' of scope network '%s' "
+		    "is not valid; use a decimal number from 1 to %u for an "
+		    "IPv%c network", slash + 1, host, max,
+		    net.family == AF_INET ? '4' : '6');
+		L->scope_broken = 1;
+		return;
+	}
+	/* ::ffff:a.b.c.d/96 and longer is IPv4 space, as
+	 * asy_lab_in_scope() sees it. */
+	if (net.family == AF_INET6 && prefix >= 96 &&
+	    memcmp(net.addr, v4mapped, sizeof(v4mapped)) == 0) {
+		net.family = AF_INET;
+		memmove(net.addr, net.addr + 12, 4);
+		memset(net.addr + 4, 0, 12);
+		prefix -= 96;
+		max = 32;
+	}
+	if (prefix == 0) {
+		LERR(L, n->line, "scope network '%.80s' covers every IPv%c "
+		    "address, so it would not limit where assay sends; list "
+		    "only the lab's own networks", t,
+		    net.family == AF_INET ? '4' : '6');
+		return;
+	}
+	net.prefix = (unsigned)prefix;
+	full = net.prefix / 8;
+	rest = net.prefix % 8;
+	if (rest != 0) {
+		unsigned char mask = (unsigned char)(0xffu << (8 - rest));
+
+		if ((net.addr[full] & ~mask) != 0)
+			bad_bits = 1;
+		net.addr[full] &= mask;
+		full++;
+	}
+	for (unsigned i = full; i < max / 8; i++) {
+		if (net.addr[i] != 0)
+			bad_bits = 1;
+		net.addr[i] = 0;
+	}
+	if (bad_bits) {
+		char fixed[INET6_ADDRSTRLEN];
+
+		if (inet_ntop(net.family, net.addr, fixed, sizeof(fixed)) ==
+		    NULL)
+			fixed[0] = '\0';
+		LERR(L, n->line, "scope network '%.80s' has host bits set (the "
+		    "bits after the first %u); write the network %s/%u, or "
+		    "fix the prefix length", t, net.prefix, fixed, net.prefix);
+	}
+	lab->scope[lab->n_scope++] = net;
+}
+
+static void
+load_scope(struct loader *L, const struct asy_xnode *scope)
+{
+	struct asy_lab *lab = L->lab;
+
+	lab->scope = calloc(scope->n_children + 1, sizeof(*lab->scope));
+	if (lab->scope == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < scope->n_children; i++)
+		load_net(L, &scope->children[i]);
+}
+
+/* ---- Numbers ------------------------------------------------------------ */
+
+/*
+ * Read attribute attr of n as a decimal number in [min, max] into *out;
+ * absent: *out keeps its default.  range says the range for a person.
+ * 0, or -1 after a diagnostic.
+ */
+static int
+get_num(struct loader *L, const struct asy_xnode *n, const char *attr,
+    unsigned long min, unsigned long max, const char *range,
+    unsigned long *out)
+{
+	const char *v = asy_xnode_attr(n, attr);
+	unsigned long x;
+
+	if (v == NULL)
+		return 0;
+	if (asy_parse_ulong(v, &x) < 0) {
+		LERR(L, n->line, "%s '%.64s' of <%s> is not a decimal number; "
+		    "write a plain number (no sign, unit or suffix) from %s",
+		    attr, v, n->name, range);
+		return -1;
+	}
+	if (x < min || x > max) {
+		LERR(L, n->line, "%s %lu of <%s> is out of range; use %s",
+		    attr, x, n->name, range);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+/* Numbers of <capture> and <scan>: a table, with their defaults. */
+struct num_attr {
+	const char	*elem;
+	const char	*attr;
+	unsigned long	 min, max, def;
+	const char	*range;
+	size_t		 off;		/* of an unsigned long in asy_lab */
+	int		 is_uint;	/* ... or of an unsigned */
+};
+
+static const struct num_attr num_attrs[] = {
+	{ "capture", "snaplen", 64, 262144, 262144,
+	  "64 to 262144 (bytes)",
+	  offsetof(struct asy_lab, capture.snaplen), 0 },
+	{ "capture", "buffer", 64UL << 10, 1UL << 30, 16UL << 20,
+	  "65536 (64 KiB) to 1073741824 (1 GiB) (bytes)",
+	  offsetof(struct asy_lab, capture.buffer), 0 },
+	{ "capture", "file-cap", 1UL << 20, FILE_CAP_MAX, 1UL << 30,
+	  "1048576 (1 MiB) to 68719476736 (64 GiB) (bytes)",
+	  offsetof(struct asy_lab, capture.file_cap), 0 },
+	{ "scan", "pps", 1, 1000000, 1000,
+	  "1 to 1000000 (packets per second)",
+	  offsetof(struct asy_lab, scan.pps), 0 },
+	{ "scan", "udp-top", 0, 1000, 100,
+	  "0 to 1000 (the most common UDP ports; 0: no UDP scan)",
+	  offsetof(struct asy_lab, scan.udp_top), 0 },
+	{ "scan", "timeout", 10, 86400, 900,
+	  "10 to 86400 (seconds)",
+	  offsetof(struct asy_lab, scan.timeout_s), 0 },
+	{ "scan", "version-intensity", 0, 9, 7,
+	  "0 to 9 (nmap --version-intensity)",
+	  offsetof(struct asy_lab, scan.version_intensity), 1 },
+};
+
+static void
+load_numbers(struct loader *L, const struct asy_xnode *root)
+{
+	for (size_t i = 0; i < ASY_ELEMENTSOF(num_attrs); i++) {
+		const struct num_attr *a = &num_attrs[i];
+		const struct asy_xnode *n = asy_xnode_child(root, a->elem);
+		char *field = (char *)L->lab + a->off;
+		unsigned long v = a->def;
+
+		if (n != NULL)
+			get_num(L, n, a->attr, a->min, a->max, a->range, &v);
+		if (a->is_uint)
+			*(unsigned *)(void *)field = (unsigned)v;
+		else
+			*(unsigned long *)(void *)field = v;
+	}
+}
+
+/* ---- Lists: ports, scripts ---------------------------------------------- */
+
+/* A port (1..65535) in s[0..n); 0 if it is not one. */
+static unsigned long
+port_of(const char *s, size_t n)
+{
+	unsigned long v = 0;
+
+	if (n == 0 || n > 5)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535 ? v : 0;
+}
+
+/*
+ * tcp-ports: "" (no TCP), or items "PORT" or "LOW-HIGH" joined by commas,
+ * every port 1..65535, LOW <= HIGH.  One diagnostic per bad item.
+ */
+static void
+check_ports(struct loader *L, const struct asy_xnode *n, const char *v)
+{
+	const char *p = v;
+	int bad = 0;
+
+	if (*v == '\0')
+		return;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		const char *dash = memchr(p, '-', len);
+		unsigned long lo, hi;
+
+		if (len == 0) {
+			LERR(L, n->line, "tcp-ports '%.64s' has an empty item "
+			    "(two commas in a row, or one at an end); write "
+			    "ports and ranges joined by single commas, e.g. "
+			    "22,80,443 or 1-1024,8080", v);
+			bad = 1;
+		} else if (dash == NULL) {
+			if (port_of(p, len) == 0) {
+				LERR(L, n->line, "'%.*s' in tcp-ports is not a "
+				    "port; use numbers from 1 to 65535 and "
+				    "ranges LOW-HIGH, e.g. 1-1024,8080",
+				    (int)(len > 64 ? 64 : len), p);
+				bad = 1;
+			}
+		} else {
+			lo = port_of(p, (size_t)(dash - p));
+			hi = port_of(dash + 1, len - (size_t)(dash - p) - 1);
+			if (lo == 0 || hi == 0) {
+				LERR(L, n->line, "'%.*s' in tcp-ports is not a "
+				    "port range; write LOW-HIGH with ports "
+				    "from 1 to 65535, e.g. 1-1024",
+				    (int)(len > 64 ? 64 : len), p);
+				bad = 1;
+			} else if (lo > hi) {
+				LERR(L, n->line, "range '%.*s' in tcp-ports "
+				    "runs backwards; write the lower port "
+				    "first: %lu-%lu", (int)len, p, hi, lo);
+				bad = 1;
+			}
+		}
+		if (bad || p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+}
+
+static int
+script_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+/* scripts: NSE script or category names [a-z0-9-]+ joined by commas. */
+static void
+check_scripts(struct loader *L, const struct asy_xnode *n, const char *v)
+{
+	const char *p = v;
+
+	for (;;) {
+		size_t len = 0;
+
+		while (script_char(p[len]))
+			len++;
+		if (len == 0 || (p[len] != ',' && p[len] != '\0') ||
+		    (p[len] == ',' && p[len + 1] == '\0')) {
+			LERR(L, n->line, "scripts '%.64s' is not a list of "
+			    "script names; write names of lowercase letters, "
+			    "digits and '-' joined by commas, e.g. "
+			    "banner,ssl-enum-ciphers (no spaces, wildcards "
+			    "or expressions)", v);
+			return;
+		}
+		if (p[len] == '\0')
+			return;
+		p += len + 1;
+	}
+}
+
+static void
+load_scan(struct loader *L, const struct asy_xnode *root)
+{
+	struct asy_lab *lab = L->lab;
+	const struct asy_xnode *n = asy_xnode_child(root, "scan");
+	const char *ports = n ? asy_xnode_attr(n, "tcp-ports") : NULL;
+	const char *scripts = n ? asy_xnode_attr(n, "scripts") : NULL;
+
+	if (ports != NULL)
+		check_ports(L, n, ports);
+	lab->scan.tcp_ports = ldup(L, ports != NULL ? ports : "1-65535");
+	if (scripts != NULL && *scripts != '\0') {
+		check_scripts(L, n, scripts);
+		lab->scan.scripts = ldup(L, scripts);
+	}
+}
+
+/* ---- The simple elements ------------------------------------------------ */
+
+static void
+load_capture(struct loader *L, const struct asy_xnode *root)
+{
+	const struct asy_xnode *n = asy_xnode_child(root, "capture");
+	struct asy_lab *lab = L->lab;
+
+	/* A kernel buffer smaller than one packet loses every big one. */
+	if (n != NULL && asy_xnode_attr(n, "buffer") != NULL &&
+	    lab->capture.buffer < lab->capture.snaplen)
+		LERR(L, n->line, "capture buffer %lu is smaller than snaplen "
+		    "%lu, so it cannot hold one whole packet; raise buffer or "
+		    "lower snaplen", lab->capture.buffer, lab->capture.snaplen);
+}
+
+/* A tool: a bare name is looked up in PATH when run; a path with a '/'
+ * is resolved like every other path of the file. */
+static char *
+load_tool(struct loader *L, const struct asy_xnode *n, const char *attr,
+    const char *def)
+{
+	const char *v = n ? asy_xnode_attr(n, attr) : NULL;
+
+	if (v == NULL)
+		return ldup(L, def);
+	if (asy_str_blank(v)) {
+		LERR(L, n->line, "tool %s is blank; give the program's path, "
+		    "or leave the attribute out to use '%s' from PATH", attr,
+		    def);
+		return NULL;
+	}
+	if (strchr(v, '/') == NULL)
+		return ldup(L, v);
+	return resolve(L, v);
+}
+
+static void
+load_head(struct loader *L, const struct asy_xnode *root)
+{
+	struct asy_lab *lab = L->lab;
+	const struct asy_xnode *n;
+	const char *v;
+
+	v = asy_xnode_attr(root, "format");
+	if (v == NULL || strcmp(v, "1") != 0)
+		LERR(L, root->line, "format \"%.20s\" is not supported: this "
+		    "assay reads format 1; write the file in format 1 or "
+		    "update assay", v ? v : "");
+	v = asy_xnode_attr(root, "name");
+	if (v == NULL || asy_str_blank(v))
+		LERR(L, root->line, "the lab's name is blank; name the bench, "
+		    "e.g. name=\"bench 2, room 114\"");
+	lab->name = ldup(L, v ? v : "");
+
+	lab->operator_mode = ASY_OPERATOR_NONE;
+	n = asy_xnode_child(root, "operator");
+	v = n ? asy_xnode_attr(n, "mode") : NULL;
+	if (v != NULL && strcmp(v, "interactive") == 0)
+		lab->operator_mode = ASY_OPERATOR_INTERACTIVE;
+	else if (v != NULL && strcmp(v, "answers") == 0)
+		lab->operator_mode = ASY_OPERATOR_ANSWERS;
+
+	n = asy_xnode_child(root, "privileges");
+	v = n ? asy_xnode_attr(n, "user") : NULL;
+	if (v != NULL && (asy_str_blank(v) || strpbrk(v, " \t\r\n:/") !=
+	    NULL)) {
+		LERR(L, n->line, "privileges user '%.64s' is not an account "
+		    "name; name the unprivileged account assay runs as, e.g. "
+		    "user=\"assay\" (the default is nobody)", v);
+		v = NULL;
+	} else if (v != NULL && (strcmp(v, "root") == 0 ||
+	    strcmp(v, "0") == 0)) {
+		LWARN(L, n->line, "privileges user is %s, so assay keeps full "
+		    "privileges after opening captures and sockets; name an "
+		    "unprivileged account", v);
+	}
+	lab->user = ldup(L, v != NULL ? v : "nobody");
+
+	n = asy_xnode_child(root, "tools");
+	lab->tools.nmap = load_tool(L, n, "nmap", "nmap");
+	lab->tools.tshark = load_tool(L, n, "tshark", "tshark");
+}
+
+/* ---- Interfaces --------------------------------------------------------- */
+
+/* A Linux network interface name: 1..15 bytes, no '/', no white space. */
+static int
+ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > IFNAME_MAX || strcmp(s, ".") == 0 ||
+	    strcmp(s, "..") == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] <= ' ' ||
+		    s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The rates termios has a Bxxx constant for on Linux. */
+static const unsigned long bauds[] = {
+	50, 75, 110, 134, 150, 200, 300, 600, 1200, 1800, 2400, 4800, 9600,
+	19200, 38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600,
+	1000000, 1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000,
+};
+
+static void
+load_serial(struct loader *L, const struct asy_xnode *n,
+    struct asy_lab_iface *f)
+{
+	const char *v, *path = asy_xnode_attr(n, "path");
+	unsigned long x;
+	size_t i = 0;
+
+	f->path = resolve(L, path ? path : "");
+	f->baud = 115200;
+	f->data_bits = 8;
+	f->parity = 'n';
+	f->stop_bits = 1;
+	v = asy_xnode_attr(n, "baud");
+	if (v != NULL) {
+		x = 0;
+		if (asy_parse_ulong(v, &x) == 0)
+			for (i = 0; i < ASY_ELEMENTSOF(bauds); i++)
+				if (bauds[i] == x)
+					break;
+		if (x == 0 || i == ASY_ELEMENTSOF(bauds))
+			LERR(L, n->line, "baud '%.32s' of serial port %s is "
+			    "not a standard rate; use one of 9600, 19200, "
+			    "38400, 57600, 115200, 230400, 460800, 921600 (or "
+			    "another termios rate from 50 to 4000000)", v,
+			    f->id);
+		else
+			f->baud = x;
+	}
+	v = asy_xnode_attr(n, "data-bits");
+	if (v != NULL) {
+		if (asy_parse_ulong(v, &x) < 0 || x < 5 || x > 8)
+			LERR(L, n->line, "data-bits '%.32s' of serial port %s "
+			    "is not valid; use 5, 6, 7 or 8 (8 for almost "
+			    "every device)", v, f->id);
+		else
+			f->data_bits = (unsigned)x;
+	}
+	v = asy_xnode_attr(n, "stop-bits");
+	if (v != NULL) {
+		if (asy_parse_ulong(v, &x) < 0 || x < 1 || x > 2)
+			LERR(L, n->line, "stop-bits '%.32s' of serial port %s "
+			    "is not valid; use 1 or 2", v, f->id);
+		else
+			f->stop_bits = (unsigned)x;
+	}
+	v = asy_xnode_attr(n, "parity");
+	if (v != NULL && strcmp(v, "even") == 0)
+		f->parity = 'e';
+	else if (v != NULL && strcmp(v, "odd") == 0)
+		f->parity = 'o';
+	v = asy_xnode_attr(n, "flow");
+	f->flow = ldup(L, v != NULL ? v : "none");
+}
+
+static void
+load_ifaces(struct loader *L, const struct asy_xnode *list)
+{
+	struct asy_lab *lab = L->lab;
+
+	/* Allocated once: DUTs keep pointers into it. */
+	lab->ifaces = calloc(list->n_children + 1, sizeof(*lab->ifaces));
+	if (lab->ifaces == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < list->n_children; i++) {
+		const struct asy_xnode *n = &list->children[i];
+		const char *id = asy_xnode_attr(n, "id");
+		const struct asy_lab_iface *prev;
+		struct asy_lab_iface *f;
+
+		if (id == NULL)
+			continue;
+		prev = find_iface(lab, id);
+		if (prev != NULL) {
+			LERR(L, n->line, "interface ID '%s' is already used on "
+			    "line %lu; give every interface (ethernet, wifi "
+			    "and serial alike) its own ID", id, prev->line);
+			continue;
+		}
+		f = &lab->ifaces[lab->n_ifaces++];
+		f->id = ldup(L, id);
+		f->line = n->line;
+		if (f->id == NULL) {
+			lab->n_ifaces--;
+			continue;
+		}
+		if (strcmp(n->name, "serial") == 0) {
+			f->kind = ASY_IFACE_SERIAL;
+			load_serial(L, n, f);
+			continue;
+		}
+		f->kind = strcmp(n->name, "wifi") == 0 ? ASY_IFACE_WIFI :
+		    ASY_IFACE_ETHERNET;
+		f->name = ldup(L, asy_xnode_attr(n, "name"));
+		if (f->name != NULL && !ifname_ok(f->name))
+			LERR(L, n->line, "'%.64s' (interface %s) is not a "
+			    "network interface name; use the name 'ip link' "
+			    "shows, at most %d characters without '/', ':' "
+			    "or spaces", f->name, f->id, IFNAME_MAX);
+		f->monitor = n->name[0] == 'w' &&
+		    asy_xnode_attr(n, "monitor") != NULL &&
+		    strcmp(asy_xnode_attr(n, "monitor"), "yes") == 0;
+	}
+}
+
+/* ---- Credentials -------------------------------------------------------- */
+
+static int
+env_name_ok(const char *s)
+{
+	if (!((*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void
+load_creds(struct loader *L, const struct asy_xnode *root)
+{
+	struct asy_lab *lab = L->lab;
+	size_t n_creds = 0;
+
+	for (size_t i = 0; i < root->n_children; i++)
+		if (strcmp(root->children[i].name, "credential") == 0)
+			n_creds++;
+	/* Allocated once: DUTs keep pointers into it. */
+	lab->creds = calloc(n_creds + 1, sizeof(*lab->creds));
+	if (lab->creds == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < root->n_children; i++) {
+		const struct asy_xnode *n = &root->children[i];
+		const char *id, *file, *env;
+		const struct asy_lab_cred *prev;
+		struct asy_lab_cred *c;
+
+		if (strcmp(n->name, "credential") != 0)
+			continue;
+		id = asy_xnode_attr(n, "id");
+		file = asy_xnode_attr(n, "file");
+		env = asy_xnode_attr(n, "env");
+		if (id == NULL)
+			continue;
+		prev = find_cred(lab, id);
+		if (prev != NULL) {
+			LERR(L, n->line, "credential ID '%s' is already used "
+			    "on line %lu; give every credential its own ID",
+			    id, prev->line);
+			continue;
+		}
+		if (file != NULL && env != NULL)
+			LERR(L, n->line, "credential %s names both a file and "
+			    "an environment variable; keep one of file= and "
+			    "env=", id);
+		else if (file == NULL && env == NULL)
+			LERR(L, n->line, "credential %s says neither where its "
+			    "secret is; add file=\"PATH\" (first line of the "
+			    "file) or env=\"VARIABLE\"", id);
+		if (env != NULL && !env_name_ok(env))
+			LERR(L, n->line, "env '%.64s' of credential %s is not "
+			    "an environment variable name; use capitals, "
+			    "digits and '_', not starting with a digit, e.g. "
+			    "ASSAY_ADMIN_PASSWORD", env, id);
+		c = &lab->creds[lab->n_creds++];
+		c->id = ldup(L, id);
+		c->user = ldup(L, asy_xnode_attr(n, "user"));
+		c->file = resolve(L, file);
+		c->env = ldup(L, env);
+		c->line = n->line;
+		if (c->id == NULL) {
+			cred_release(c);
+			memset(c, 0, sizeof(*c));
+			lab->n_creds--;
+		}
+	}
+}
+
+/* ---- DUTs --------------------------------------------------------------- */
+
+/* Six hex pairs separated by ':' or '-'; stored lowercase with ':'. */
+static char *
+parse_mac(struct loader *L, const char *s)
+{
+	char out[18];
+	static const char hex[] = "0123456789abcdef";
+
+	if (strlen(s) != 17)
+		return NULL;
+	for (size_t i = 0; i < 17; i++) {
+		char c = s[i];
+
+		if (i % 3 == 2) {
+			if (c != ':' && c != '-')
+				return NULL;
+			out[i] = ':';
+			continue;
+		}
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (strchr(hex, c) == NULL || c == '\0')
+			return NULL;
+		out[i] = c;
+	}
+	if (s[2] != s[5] || s[5] != s[8] || s[8] != s[11] || s[11] != s[14])
+		return NULL;
+	out[17] = '\0';
+	return ldup(L, out);
+}
+
+static void
+load_address(struct loader *L, const struct asy_xnode *n,
+    struct asy_lab_dut *t)
+{
+	const char *v4 = asy_xnode_attr(n, "ipv4");
+	const char *v6 = asy_xnode_attr(n, "ipv6");
+	const char *mac = asy_xnode_attr(n, "mac");
+	unsigned char a[16];
+
+	if (v4 != NULL) {
+		if (inet_pton(AF_INET, v4, a) == 1)
+			t->ipv4 = ldup(L, v4);
+		else if (inet_pton(AF_INET6, v4, a) == 1)
+			LERR(L, n->line, "ipv4 '%.64s' of DUT %s is an IPv6 "
+			    "address; move it to ipv6=", v4, t->name);
+		else
+			LERR(L, n->line, "ipv4 '%.64s' of DUT %s is not an "
+			    "IPv4 address; write four decimal numbers 0-255 "
+			    "joined by dots, e.g. 198.18.0.20", v4, t->name);
+	}
+	if (v6 != NULL) {
+		if (inet_pton(AF_INET6, v6, a) == 1)
+			t->ipv6 = ldup(L, v6);
+		else if (inet_pton(AF_INET, v6, a) == 1)
+			LERR(L, n->line, "ipv6 '%.64s' of DUT %s is an IPv4 "
+			    "address; move it to ipv4=", v6, t->name);
+		else
+			LERR(L, n->line, "ipv6 '%.64s' of DUT %s is not an "
+			    "IPv6 address; write it as inet_pton() reads it, "
+			    "e.g. 2001:2::20 (no brackets, prefix or %%zone)",
+			    v6, t->name);
+	}
+	if (mac != NULL) {
+		t->mac = parse_mac(L, mac);
+		if (t->mac == NULL && !L->nomem)
+			LERR(L, n->line, "mac '%.64s' of DUT %s is not a MAC "
+			    "address; write six hex pairs joined by colons, "
+			    "e.g. 02:00:5e:10:00:20", mac, t->name);
+	}
+}
+
+/*
+ * Every DUT address inside the scope.  The example network to list is the
+ * address itself (an IPv4-mapped IPv6 address is its IPv4 address).
+ */
+static void
+check_in_scope(struct loader *L, const struct asy_xnode *n,
+    const struct asy_lab_dut *t, const char *addr)
+{
+	char text[INET6_ADDRSTRLEN];
+	unsigned char a[16];
+	int family;
+
+	if (addr == NULL || L->scope_broken ||
+	    asy_lab_in_scope(L->lab, addr))
+		return;
+	if (parse_addr(addr, &family, a) < 0 ||
+	    inet_ntop(family, a, text, sizeof(text)) == NULL)
+		return;
+	LERR(L, n->line, "address %s of DUT %s is outside the lab's scope, "
+	    "and assay never sends outside the scope; list its network in "
+	    "<scope> (e.g. <net>%s/%u</net>) or fix the address", addr,
+	    t->name, text, family == AF_INET ? 32 : 128);
+}
+
+/* One file of <declarations>: resolved, and a regular file. */
+static char *
+load_decl_file(struct loader *L, const struct asy_xnode *n,
+    const char *attr)
+{
+	const char *v = asy_xnode_attr(n, attr);
+	struct stat st;
+	char *p;
+
+	if (v == NULL)
+		return NULL;
+	p = resolve(L, v);
+	if (p == NULL)
+		return NULL;
+	if (stat(p, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			LERR(L, n->line, "%s file '%.200s' does not exist "
+			    "(looked for %.400s); fix the path (a relative "
+			    "path is relative to the lab file's folder)", attr,
+			    v, p);
+		else
+			LERR(L, n->line, "%s file '%.200s' cannot be checked "
+			    "(%s); make it readable", attr, v,
+			    strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		LERR(L, n->line, "%s file '%.200s' (%.400s) is not a regular "
+		    "file; name the XML file itself", attr, v, p);
+	} else {
+		/* Without the "dir/../" of a relative path, for messages and
+		 * reports. */
+		char *canon = realpath(p, NULL);
+
+		if (canon != NULL) {
+			free(p);
+			p = canon;
+		}
+	}
+	return p;
+}
+
+static void
+load_uses(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	size_t n_uses = 0;
+
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "uses") == 0)
+			n_uses++;
+	t->creds = calloc(n_uses + 1, sizeof(*t->creds));
+	if (t->creds == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < dn->n_children; i++) {
+		const struct asy_xnode *n = &dn->children[i];
+		const char *id;
+		const struct asy_lab_cred *c;
+		size_t k;
+
+		if (strcmp(n->name, "uses") != 0)
+			continue;
+		id = asy_xnode_attr(n, "credential");
+		if (id == NULL)
+			continue;
+		c = find_cred(L->lab, id);
+		if (c == NULL) {
+			LERR(L, n->line, "DUT %s uses credential '%s', which "
+			    "is not defined; add <credential id=\"%s\" .../> "
+			    "before the DUTs or fix the ID", t->name, id, id);
+			continue;
+		}
+		for (k = 0; k < t->n_creds; k++)
+			if (t->creds[k] == c)
+				break;
+		if (k < t->n_creds) {
+			LERR(L, n->line, "DUT %s uses credential %s twice; "
+			    "keep one <uses>", t->name, id);
+			continue;
+		}
+		t->creds[t->n_creds++] = c;
+	}
+}
+
+/* Replace every ${LABDIR} in s by the lab's folder into a fresh string. */
+static char *
+expand_arg(struct loader *L, const struct asy_xnode *n, const char *s)
+{
+	struct asy_buf b;
+	const char *p = s, *hit;
+	char *out = NULL;
+	int r = 0;
+
+	asy_buf_init(&b, ARG_MAX_LEN);
+	for (;;) {
+		hit = strstr(p, LABDIR_VAR);
+		if (hit == NULL)
+			break;
+		r = asy_buf_add(&b, p, (size_t)(hit - p));
+		if (r == 0)
+			r = asy_buf_puts(&b, L->dir);
+		if (r < 0)
+			break;
+		p = hit + strlen(LABDIR_VAR);
+	}
+	if (r == 0)
+		r = asy_buf_puts(&b, p);
+	if (r == ASY_E_TOOBIG)
+		LERR(L, n->line, "an argument is longer than %zu bytes once "
+		    "${LABDIR} is expanded; shorten it", ARG_MAX_LEN);
+	else if (r < 0)
+		L->nomem = 1;
+	else
+		out = asy_buf_steal(&b);
+	asy_buf_release(&b);
+	return out;
+}
+
+static void
+load_control(struct loader *L, const struct asy_xnode *n,
+    struct asy_lab_dut *t)
+{
+	const char *action = asy_xnode_attr(n, "action");
+	const struct asy_lab_cmd *prev;
+	struct asy_lab_cmd *c;
+	unsigned long secs = 30;
+	size_t n_args = 0;
+
+	if (action == NULL)
+		return;
+	prev = asy_lab_cmd(t, action);
+	if (prev != NULL) {
+		LERR(L, n->line, "DUT %s has a second %s command (the first is "
+		    "on line %lu); keep one <control action=\"%s\">", t->name,
+		    action, prev->line, action);
+		return;
+	}
+	get_num(L, n, "timeout", 1, 3600, "1 to 3600 (seconds)", &secs);
+	for (size_t i = 0; i < n->n_children; i++)
+		if (strcmp(n->children[i].name, "arg") == 0)
+			n_args++;
+	if (n_args == 0) {
+		LERR(L, n->line, "the %s command of DUT %s has no <arg>; give "
+		    "the program and its arguments, one <arg> each", action,
+		    t->name);
+		return;
+	}
+	c = &t->cmds[t->n_cmds++];
+	c->action = ldup(L, action);
+	c->timeout_ms = secs * 1000;
+	c->line = n->line;
+	c->argv = calloc(n_args + 1, sizeof(*c->argv));
+	if (c->argv == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->n_children; i++) {
+		const struct asy_xnode *a = &n->children[i];
+		const char *var;
+
+		if (strcmp(a->name, "arg") != 0)
+			continue;
+		if (c->argc == 0 && asy_str_blank(a->text))
+			LERR(L, a->line, "the program of the %s command of "
+			    "DUT %s is empty; put the program's path in the "
+			    "first <arg>", action, t->name);
+		var = strstr(a->text, "${");
+		while (var != NULL && strncmp(var, LABDIR_VAR,
+		    strlen(LABDIR_VAR)) == 0)
+			var = strstr(var + 1, "${");
+		if (var != NULL)
+			LWARN(L, a->line, "'%.32s' in an argument of the %s "
+			    "command stays as it is: commands run without a "
+			    "shell and only ${LABDIR} is replaced; write the "
+			    "value out", var, action);
+		c->argv[c->argc] = expand_arg(L, a, a->text);
+		if (c->argv[c->argc] == NULL)
+			return;
+		c->argc++;
+	}
+}
+
+/* Turning a DUT off or its network down needs the way back. */
+static void
+check_pairs(struct loader *L, const struct asy_xnode *dn,
+    const struct asy_lab_dut *t)
+{
+	static const char *const pairs[][2] = {
+		{ "power-off", "power-on" },
+		{ "network-down", "network-up" },
+	};
+
+	for (size_t i = 0; i < ASY_ELEMENTSOF(pairs); i++) {
+		const struct asy_lab_cmd *c = asy_lab_cmd(t, pairs[i][0]);
+
+		if (c != NULL && asy_lab_cmd(t, pairs[i][1]) == NULL)
+			LWARN(L, c->line, "DUT %s has a %s command but no %s, "
+			    "so a test could leave it %s; add <control "
+			    "action=\"%s\">", t->name, pairs[i][0],
+			    pairs[i][1], i == 0 ? "off" : "offline",
+			    pairs[i][1]);
+	}
+}
+
+static void
+load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
+{
+	struct asy_lab *lab = L->lab;
+	const struct asy_xnode *addr, *decl;
+	const struct asy_lab_iface *f;
+	const char *v;
+	size_t n_cmds = 0;
+
+	t->line = dn->line;
+	v = asy_xnode_attr(dn, "interface");
+	if (v != NULL) {
+		f = find_iface(lab, v);
+		if (f == NULL)
+			LERR(L, dn->line, "DUT %s names interface '%s', which "
+			    "is not defined; add it to <interfaces> or fix "
+			    "the ID", t->name, v);
+		else if (f->kind == ASY_IFACE_SERIAL)
+			LERR(L, dn->line, "interface %s of DUT %s is a serial "
+			    "port; name an ethernet or wifi interface here, "
+			    "and the serial port with serial=\"%s\"", v,
+			    t->name, v);
+		else
+			t->iface = f;
+	}
+	v = asy_xnode_attr(dn, "serial");
+	if (v != NULL) {
+		f = find_iface(lab, v);
+		if (f == NULL)
+			LERR(L, dn->line, "DUT %s names serial port '%s', "
+			    "which is not defined; add <serial id=\"%s\" "
+			    ".../> to <interfaces> or fix the ID", t->name, v,
+			    v);
+		else if (f->kind != ASY_IFACE_SERIAL)
+			LERR(L, dn->line, "serial %s of DUT %s is a network "
+			    "interface; name a <serial> port here, and the "
+			    "network interface with interface=\"%s\"", v,
+			    t->name, v);
+		else
+			t->serial = f;
+	}
+
+	addr = asy_xnode_child(dn, "address");
+	if (addr != NULL) {
+		load_address(L, addr, t);
+		check_in_scope(L, addr, t, t->ipv4);
+		check_in_scope(L, addr, t, t->ipv6);
+	}
+	if (asy_xnode_attr(dn, "serial") == NULL && (addr == NULL ||
+	    (asy_xnode_attr(addr, "ipv4") == NULL &&
+	    asy_xnode_attr(addr, "ipv6") == NULL)))
+		LERR(L, dn->line, "DUT %s has no IP address and no serial "
+		    "port, so assay cannot reach it; add <address ipv4=... "
+		    "or ipv6=...> or serial=\"ID\"", t->name);
+
+	decl = asy_xnode_child(dn, "declarations");
+	if (decl != NULL) {
+		t->ics = load_decl_file(L, decl, "ics");
+		t->ixit = load_decl_file(L, decl, "ixit");
+		t->answers = load_decl_file(L, decl, "answers");
+		t->catalogue = load_decl_file(L, decl, "catalogue");
+		if (lab->operator_mode == ASY_OPERATOR_ANSWERS &&
+		    asy_xnode_attr(decl, "answers") == NULL)
+			LERR(L, decl->line, "operator mode is answers, but DUT "
+			    "%s has no answers file; add answers=\"PATH\" to "
+			    "its <declarations>, or choose <operator "
+			    "mode=\"interactive\"> or \"none\"", t->name);
+	}
+
+	load_uses(L, dn, t);
+
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "control") == 0)
+			n_cmds++;
+	t->cmds = calloc(n_cmds + 1, sizeof(*t->cmds));
+	if (t->cmds == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "control") == 0)
+			load_control(L, &dn->children[i], t);
+	check_pairs(L, dn, t);
+}
+
+static void
+load_duts(struct loader *L, const struct asy_xnode *root)
+{
+	struct asy_lab *lab = L->lab;
+	size_t n_duts = 0;
+
+	for (size_t i = 0; i < root->n_children; i++)
+		if (strcmp(root->children[i].name, "dut") == 0)
+			n_duts++;
+	lab->duts = calloc(n_duts + 1, sizeof(*lab->duts));
+	if (lab->duts == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < root->n_children; i++) {
+		const struct asy_xnode *n = &root->children[i];
+		const char *name = asy_xnode_attr(n, "name");
+		const struct asy_lab_dut *prev;
+		struct asy_lab_dut *t;
+
+		if (strcmp(n->name, "dut") != 0 || name == NULL)
+			continue;
+		prev = asy_lab_dut(lab, name);
+		if (prev != NULL)
+			LERR(L, n->line, "DUT name '%s' is already used on "
+			    "line %lu; give every DUT its own name", name,
+			    prev->line);
+		t = &lab->duts[lab->n_duts];
+		t->name = ldup(L, name);
+		if (t->name == NULL)
+			return;
+		lab->n_duts++;
+		/* Check a duplicate too, so all its problems show at once;
+		 * lookups find the first. */
+		load_dut(L, n, t);
+	}
+}
+
+/* ---- Loading ------------------------------------------------------------ */
+
+int
+asy_lab_load(const char *path, struct asy_diags *d, struct asy_lab **out)
+{
+	struct loader L = { .d = d, .file = path };
+	unsigned long errors_before = d->n_errors;
+	struct asy_xdoc *doc = NULL;
+	const struct asy_xnode *root, *n;
+	char *xsd = NULL;
+	int r;
+
+	xsd = asy_data_path("lab-config/schema/lab.xsd");
+	if (xsd == NULL) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	r = asy_xml_load(path, xsd, ASY_XML_MAX_INPUT, d, &doc);
+	if (r < 0)
+		goto out;
+	L.dir = folder_of(path);
+	if (L.dir == NULL) {
+		if (errno == ENOMEM) {
+			r = ASY_E_NOMEM;
+			goto out;
+		}
+		asy_diag_error(d, path, 0, "cannot find the absolute path of "
+		    "the lab file's folder (%s); make the folder "
+		    "searchable", strerror(errno));
+		r = ASY_E_INPUT;
+		goto out;
+	}
+	L.lab = calloc(1, sizeof(*L.lab));
+	if (L.lab == NULL) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	L.lab->path = ldup(&L, path);
+
+	/* In document order, so diagnostics come out that way too; the
+	 * schema guarantees the required elements are there. */
+	root = asy_xdoc_root(doc);
+	load_head(&L, root);
+	n = asy_xnode_child(root, "scope");
+	if (n != NULL)
+		load_scope(&L, n);
+	n = asy_xnode_child(root, "interfaces");
+	if (n != NULL)
+		load_ifaces(&L, n);
+	load_numbers(&L, root);
+	load_capture(&L, root);
+	load_scan(&L, root);
+	load_creds(&L, root);
+	load_duts(&L, root);
+
+	if (L.nomem) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	if (d->n_errors > errors_before) {
+		r = ASY_E_INPUT;
+		goto out;
+	}
+	*out = L.lab;
+	L.lab = NULL;
+	r = 0;
+out:
+	asy_lab_free(L.lab);
+	asy_xdoc_free(doc);
+	free(L.dir);
+	free(xsd);
+	return r;
+}
+
+/* ---- Secrets ------------------------------------------------------------ */
+
+void
+asy_secret_free(char *secret)
+{
+	if (secret == NULL)
+		return;
+	explicit_bzero(secret, strlen(secret));
+	free(secret);
+}
+
+/*
+ * The file's first line is read straight into the string handed back, so
+ * no other copy is made: the rest of what was read is wiped before the
+ * caller gets it.  A first line longer than SECRET_MAX bytes is refused
+ * (ASY_E_TOOBIG) rather than cut.
+ */
+static int
+secret_from_file(const char *path, char **secret)
+{
+	char *s = NULL;
+	size_t len = 0, end;
+	struct stat st;
+	int fd = -1, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = errno == ENOENT || errno == ENOTDIR ? ASY_E_NOTFOUND :
+		    ASY_E_IO;
+		goto out;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = ASY_E_IO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = ASY_E_NOTREG;
+		goto out;
+	}
+	s = malloc(SECRET_MAX + 2);
+	if (s == NULL) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	/* One byte more than a secret may have, to tell a long line. */
+	while (len < SECRET_MAX + 1) {
+		ssize_t n = read(fd, s + len, SECRET_MAX + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = ASY_E_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (memchr(s + len, '\n', (size_t)n) != NULL) {
+			len += (size_t)n;
+			break;
+		}
+		len += (size_t)n;
+	}
+	for (end = 0; end < len; end++)
+		if (s[end] == '\n' || s[end] == '\r' || s[end] == '\0')
+			break;
+	if (end > SECRET_MAX) {
+		r = ASY_E_TOOBIG;
+		goto out;
+	}
+	if (end == 0) {
+		r = ASY_E_NOTFOUND;
+		goto out;
+	}
+	explicit_bzero(s + end, SECRET_MAX + 2 - end);
+	*secret = s;
+	s = NULL;
+	r = 0;
+out:
+	if (s != NULL) {
+		explicit_bzero(s, SECRET_MAX + 2);
+		free(s);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int
+asy_lab_secret(const struct asy_lab_cred *c, char **secret)
+{
+	const char *v;
+	char *s;
+
+	if (c == NULL || secret == NULL)
+		return ASY_E_INTERNAL;
+	if (c->file != NULL)
+		return secret_from_file(c->file, secret);
+	if (c->env == NULL)
+		return ASY_E_NOTFOUND;
+	v = getenv(c->env);
+	if (v == NULL || *v == '\0')
+		return ASY_E_NOTFOUND;
+	s = strdup(v);
+	if (s == NULL)
+		return ASY_E_NOMEM;
+	*secret = s;
+	return 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * The lab configuration: the bench a live run uses.
+ *
+ * One XML file (lab-config/schema/lab.xsd): interfaces, devices under test,
+ * credentials (by reference only: a file or an environment variable; the
+ * secret itself is read only when a test needs it, and never stored in a
+ * report or a log), capture settings, tool paths, the scan budget, power
+ * and network control commands, and how operator steps are answered.
+ *
+ * Relative paths in the file are relative to the folder of the file; the
+ * loader stores them resolved.
+ */
+#ifndef ASSAY_LABCFG_H
+#define ASSAY_LABCFG_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum asy_iface_kind {
+	ASY_IFACE_ETHERNET,
+	ASY_IFACE_WIFI,
+	ASY_IFACE_SERIAL,
+};
+
+struct asy_lab_iface {
+	char		*id;		/* the config's own name: "eth-weak" */
+	enum asy_iface_kind kind;
+	char		*name;		/* ethernet, wifi: OS interface name */
+	int		 monitor;	/* wifi: monitor mode (1) */
+	/* serial */
+	char		*path;		/* /dev/ttyUSB0 */
+	unsigned long	 baud;		/* 115200 */
+	unsigned	 data_bits;	/* 5..8 */
+	char		 parity;	/* 'n', 'e', 'o' */
+	unsigned	 stop_bits;	/* 1, 2 */
+	char		*flow;		/* "none", "rtscts", "xonxoff" */
+	unsigned long	 line;		/* line in the lab config */
+};
+
+struct asy_lab_cred {
+	char		*id;		/* "weak-admin" */
+	char		*user;		/* account name, or NULL */
+	char		*file;		/* secret read from this file, or NULL */
+	char		*env;		/* ... or this environment variable */
+	unsigned long	 line;
+};
+
+/* An argv command with a deadline. */
+struct asy_lab_cmd {
+	char		*action;	/* power-off, power-on, network-down,
+					   network-up, reset */
+	char		**argv;		/* NULL-terminated */
+	size_t		 argc;
+	unsigned long	 timeout_ms;
+	unsigned long	 line;
+};
+
+struct asy_lab_dut {
+	char		*name;		/* "weak": safe characters only */
+	char		*ipv4;		/* or NULL */
+	char		*ipv6;		/* or NULL */
+	char		*mac;		/* "02:00:00:00:01:02", or NULL */
+	const struct asy_lab_iface *iface;	/* network interface, or NULL */
+	const struct asy_lab_iface *serial;	/* serial port, or NULL */
+	char		*ics, *ixit;	/* resolved paths */
+	char		*answers;	/* answers file for this DUT, or NULL */
+	char		*catalogue;	/* or NULL: the edition's default */
+	const struct asy_lab_cred **creds;	/* credentials of this DUT */
+	size_t		 n_creds;
+	struct asy_lab_cmd *cmds;	/* control commands */
+	size_t		 n_cmds;
+	unsigned long	 line;
+};
+
+enum asy_operator_mode {
+	ASY_OPERATOR_NONE,		/* operator units stay INCONCLUSIVE */
+	ASY_OPERATOR_INTERACTIVE,	/* ask on the terminal */
+	ASY_OPERATOR_ANSWERS,		/* read the DUT's answers file */
+};
+
+/* A network the lab may send to: "198.18.0.0/15", "fd00::/8". */
+struct asy_lab_net {
+	int		 family;	/* AF_INET, AF_INET6 */
+	unsigned char	 addr[16];
+	unsigned	 prefix;
+};
+
+struct asy_lab {
+	char		*path;		/* the file as given */
+	struct asy_lab_net *scope;	/* at least one */
+	size_t		 n_scope;
+	char		*name;
+	char		*user;		/* privileges dropped to; "nobody" */
+	enum asy_operator_mode operator_mode;
+	struct asy_lab_iface *ifaces;
+	size_t		 n_ifaces;
+	struct asy_lab_cred *creds;
+	size_t		 n_creds;
+	struct asy_lab_dut *duts;
+	size_t		 n_duts;
+	struct {
+		unsigned long	snaplen;	/* bytes; default 262144 */
+		unsigned long	buffer;		/* bytes; default 16 MiB */
+		unsigned long	file_cap;	/* bytes a pcap file; 1 GiB */
+	} capture;
+	struct {
+		char	*nmap;			/* default "nmap" (PATH) */
+		char	*tshark;		/* default "tshark" */
+	} tools;
+	struct {
+		unsigned long	pps;		/* nmap --max-rate; 1000 */
+		char		*tcp_ports;	/* "1-65535" */
+		unsigned long	udp_top;	/* top UDP ports; 100 (0: none) */
+		unsigned long	timeout_s;	/* deadline of one nmap run; 900 */
+		unsigned	version_intensity; /* 0..9; 7 */
+		char		*scripts;	/* NSE, comma-separated */
+	} scan;
+};
+
+/*
+ * Load and check a lab config: XSD, then references (interface and
+ * credential IDs), values (addresses, MACs, numbers in range), that every
+ * DUT address lies inside the lab's scope, and that the declaration files
+ * exist.  Every problem goes to d with its line; ASY_E_INPUT then.
+ */
+int	asy_lab_load(const char *path, struct asy_diags *d,
+	    struct asy_lab **out);
+void	asy_lab_free(struct asy_lab *lab);
+
+/* The DUT called name, or the only one when name is NULL; NULL if none
+ * (or name is NULL and there are several). */
+const struct asy_lab_dut *asy_lab_dut(const struct asy_lab *lab,
+	    const char *name);
+
+/* Is the address (text) inside the lab's scope?  1 or 0. */
+int	asy_lab_in_scope(const struct asy_lab *lab, const char *addr);
+
+/* The command for action of dut, or NULL. */
+const struct asy_lab_cmd *asy_lab_cmd(const struct asy_lab_dut *dut,
+	    const char *action);
+
+/*
+ * Read a credential's secret (file: first line, without the newline; env:
+ * the variable) into a fresh string the caller wipes with asy_secret_free().
+ * ASY_E_NOTFOUND when the file or variable is missing or empty.
+ */
+int	asy_lab_secret(const struct asy_lab_cred *c, char **secret);
+void	asy_secret_free(char *secret);
+
+#endif
