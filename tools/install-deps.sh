@@ -10,6 +10,14 @@ packages=(
 	libxml2-dev libpcap-dev libssh-dev libmicrohttpd-dev libssl-dev check
 	# tests: schema checks from the shell, and pty handling
 	libxml2-utils
+	# the tools assay runs
+	nmap tshark tcpdump
+	# the virtual bench (tests/bench): network namespaces and the daemons
+	# of its two devices, and the clients its test drives them with
+	iproute2 procps util-linux nftables socat openssl curl
+	dropbear-bin openssh-server openssh-client
+	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
+	snmpd snmp inetutils-telnetd inetutils-telnet
 )
 
 missing=()
@@ -28,6 +36,26 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (or install them) and try again" >&2
 	exit 1
 fi
+
+# Daemon packages (openssh-server, lighttpd, mosquitto, snmpd) start their
+# service in the root namespace from their postinst; the bench runs them
+# itself, in its own namespaces.  A policy-rc.d that answers 101 stops
+# invoke-rc.d and deb-systemd-invoke from starting anything.  Create it only
+# when there is none, and remove only the one made here.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+cleanup() {
+	if [ "$made_policy" -eq 1 ]; then
+		rm -f "$policy"
+	fi
+}
+trap cleanup EXIT
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# Made by assay tools/install-deps.sh for its install only.\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	made_policy=1
+fi
+
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
