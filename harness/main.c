@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "error.h"
 #include "evidence.h"
+#include "labcfg.h"
 #include "log.h"
 #include "plan.h"
 #include "report.h"
@@ -132,6 +133,8 @@ enum {
 	OPT_ANSWERS,
 	OPT_FORMAT,
 	OPT_BENCH,
+	OPT_LAB,
+	OPT_DUT,
 	OPT_OFFLINE,
 	OPT_ACCEPT_PRE,
 	OPT_BATCH,
@@ -191,12 +194,63 @@ report_diags(struct asy_diags *d)
 	return 0;
 }
 
+/* validate --lab: the lab config, then each DUT's declarations. */
+static int
+validate_lab(const char *lab_path, const char *dut_name, struct asy_diags *d)
+{
+	struct asy_lab *lab = NULL;
+	int r, bad = 0;
+
+	r = asy_lab_load(lab_path, d, &lab);
+	if (r < 0)
+		return r;
+	if (dut_name != NULL && asy_lab_dut(lab, dut_name) == NULL) {
+		asy_diag_error(d, lab_path, 0, "no DUT named '%s' in the lab "
+		    "config", dut_name);
+		asy_lab_free(lab);
+		return ASY_E_INPUT;
+	}
+	printf("%s: valid lab configuration '%s' (%zu DUT%s, %zu "
+	    "interface%s)\n", lab_path, lab->name, lab->n_duts,
+	    lab->n_duts == 1 ? "" : "s", lab->n_ifaces,
+	    lab->n_ifaces == 1 ? "" : "s");
+	for (size_t i = 0; i < lab->n_duts; i++) {
+		const struct asy_lab_dut *dut = &lab->duts[i];
+		struct asy_decl_paths p = { dut->ics, dut->ixit,
+		    dut->catalogue };
+		struct asy_decl *decl = NULL;
+		struct asy_answers *ans = NULL;
+
+		if (dut_name != NULL && strcmp(dut->name, dut_name) != 0)
+			continue;
+		r = asy_decl_load(&p, d, &decl);
+		if (r == 0 && dut->answers != NULL)
+			r = asy_answers_load(dut->answers, decl->cat, d, &ans);
+		if (r == 0)
+			printf("  DUT %s: valid %s declarations for %s %s\n",
+			    dut->name, decl->cat->id, decl->dut.vendor,
+			    decl->dut.model);
+		else if (r == ASY_E_NOMEM) {
+			asy_decl_free(decl);
+			asy_lab_free(lab);
+			return r;
+		} else
+			bad = 1;
+		asy_answers_free(ans);
+		asy_decl_free(decl);
+	}
+	asy_lab_free(lab);
+	return bad ? ASY_E_INPUT : 0;
+}
+
 static int
 cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		DECL_OPTIONS,
 		{ "answers", required_argument, NULL, OPT_ANSWERS },
+		{ "lab", required_argument, NULL, OPT_LAB },
+		{ "dut", required_argument, NULL, OPT_DUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decl_args a = { 0 };
@@ -204,17 +258,39 @@ cmd_validate(int argc, char **argv)
 	struct asy_decl *decl = NULL;
 	struct asy_answers *ans = NULL;
 	struct asy_diags d;
+	const char *lab = NULL, *dut = NULL;
 	int opt, r, ret;
 
 	asy_diags_init(&d);
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (decl_option(opt, &a))
 			continue;
+		if (opt == OPT_LAB) {
+			lab = optarg;
+			continue;
+		}
+		if (opt == OPT_DUT) {
+			dut = optarg;
+			continue;
+		}
 		if (opt == OPT_HELP)
 			return show_help("validate");
 		return usage_error("validate", "unknown option or "
 		    "missing value: '%s'", argv[optind - 1]);
 	}
+	if (lab != NULL) {
+		if (optind < argc || a.ics || a.ixit || a.answers)
+			return usage_error("validate", "--lab takes the "
+			    "declarations from the lab config: give no "
+			    "DEVICE_DIR, --ics, --ixit or --answers with it");
+		r = validate_lab(lab, dut, &d);
+		report_diags(&d);
+		ret = r == 0 ? 0 : r == ASY_E_NOMEM ? ASY_EXIT_HARNESS :
+		    ASY_EXIT_INPUT;
+		goto out;
+	}
+	if (dut != NULL)
+		return usage_error("validate", "--dut needs --lab");
 	ret = decl_args_finish("validate", &a, argc, argv, 1);
 	if (ret != 0)
 		goto out;
@@ -346,6 +422,8 @@ cmd_run(int argc, char **argv)
 		{ "assessor", required_argument, NULL, OPT_ASSESSOR },
 		{ "out", required_argument, NULL, 'o' },
 		{ "runs-dir", required_argument, NULL, OPT_RUNS_DIR },
+		{ "lab", required_argument, NULL, OPT_LAB },
+		{ "dut", required_argument, NULL, OPT_DUT },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decl_args a = { 0 };
@@ -379,6 +457,12 @@ cmd_run(int argc, char **argv)
 		case OPT_RUNS_DIR:
 			o.runs_dir = optarg;
 			break;
+		case OPT_LAB:
+			o.lab = optarg;
+			break;
+		case OPT_DUT:
+			o.dut = optarg;
+			break;
 		case OPT_HELP:
 			return show_help("run");
 		default:
@@ -386,13 +470,27 @@ cmd_run(int argc, char **argv)
 			    "missing value: '%s'", argv[optind - 1]);
 		}
 	}
-	ret = decl_args_finish("run", &a, argc, argv, 1);
-	if (ret != 0)
+	/* With --lab, the declarations come from the lab config unless
+	 * given here. */
+	if (o.lab == NULL || optind < argc || a.ics != NULL ||
+	    a.ixit != NULL) {
+		ret = decl_args_finish("run", &a, argc, argv, 1);
+		if (ret != 0)
+			goto out;
+	}
+	if (o.lab != NULL && o.offline) {
+		ret = usage_error("run", "--offline and --lab exclude each "
+		    "other: --lab assesses the device live");
 		goto out;
-	if (!o.offline) {
-		ret = usage_error("run", "this version assesses declarations "
-		    "only: add --offline (live runs against a device need a "
-		    "lab configuration, which is not supported yet)");
+	}
+	if (o.lab == NULL && o.dut != NULL) {
+		ret = usage_error("run", "--dut needs --lab");
+		goto out;
+	}
+	if (o.lab == NULL && !o.offline) {
+		ret = usage_error("run", "a live run needs the bench: give "
+		    "--lab LAB.xml (see lab-config/examples/), or --offline "
+		    "to judge the declarations only");
 		goto out;
 	}
 	o.ics = a.ics;
@@ -630,15 +728,18 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "validate", cmd_validate,
-	  "Check an ICS and IXIT (and an answers file) against their "
-	  "schemas and the catalogue.",
+	  "Check an ICS and IXIT (and an answers file), or a lab config, "
+	  "against their schemas.",
 	  "[--answers FILE] [--catalogue FILE] (DEVICE_DIR | --ics FILE "
-	  "--ixit FILE)",
+	  "--ixit FILE)\n       assay validate --lab FILE [--dut NAME]",
 	  "Every problem is reported, as FILE:LINE: error: what is wrong; "
 	  "how to fix it.\nWarnings (an N without justification, an N/A "
 	  "without rationale) do not fail\nvalidation; the assessment "
 	  "judges them.\n\n" DEVICE_HELP
-	  "  --answers FILE         also check an assessor's answers file\n" },
+	  "  --answers FILE         also check an assessor's answers file\n"
+	  "  --lab FILE             check a lab configuration and the "
+	  "declarations of its DUTs\n"
+	  "  --dut NAME             only this DUT's declarations\n" },
 	{ "plan", cmd_plan,
 	  "Print the test plan: applicable groups, cases and units, and why "
 	  "the rest are left out.",
@@ -654,10 +755,16 @@ static const struct command commands[] = {
 	  "output\n" },
 	{ "run", cmd_run,
 	  "Assess a device and write a run folder with reports and evidence.",
-	  "--offline [--answers FILE] [--accept-pre] [--batch] [--assessor "
-	  "NAME] [--out DIR | --runs-dir DIR] (DEVICE_DIR | --ics FILE --ixit "
-	  "FILE)",
+	  "(--lab FILE [--dut NAME] | --offline) [--answers FILE] "
+	  "[--accept-pre] [--batch]\n       [--assessor NAME] [--out DIR | "
+	  "--runs-dir DIR] [DEVICE_DIR | --ics FILE --ixit FILE]",
 	  DEVICE_HELP
+	  "  --lab FILE             assess live on the bench this lab "
+	  "configuration describes;\n"
+	  "                         the DUT's declarations and answers come "
+	  "from it\n"
+	  "  --dut NAME             which DUT of the lab config (needed when "
+	  "it has several)\n"
 	  "  --offline              conceptual cases only: judge the "
 	  "declarations (functional\n"
 	  "                         units are INCONCLUSIVE, not run)\n"
@@ -675,7 +782,10 @@ static const struct command commands[] = {
 	  "\nOn a terminal, assay asks the assessor about every unanswered "
 	  "conceptual unit.\nThe run folder holds report.html, report.xml, "
 	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256) and "
-	  "MANIFEST.sha256.\n" },
+	  "MANIFEST.sha256; a live run adds\ndiscovery/ (nmap XML and "
+	  "command) and pcap/ (one capture per test case).\nRun as root, "
+	  "assay opens the capture, then works as the lab's <privileges>\n"
+	  "user (default nobody).\n" },
 	{ "template", cmd_template,
 	  "Write a blank, commented ICS and IXIT for an edition.",
 	  "--edition ID [--out-dir DIR]",

@@ -86,6 +86,42 @@ group_free(struct asy_group_result *g)
 	free(g->cases);
 }
 
+static void
+discovery_free(struct asy_discovery *d)
+{
+	if (d == NULL)
+		return;
+	free(d->status);
+	free(d->note);
+	free(d->target);
+	free(d->command);
+	free(d->evidence);
+	free(d->pcap);
+	for (size_t i = 0; i < d->n_services; i++) {
+		free(d->services[i].proto);
+		free(d->services[i].match);
+		free(d->services[i].service);
+		free(d->services[i].product);
+		free(d->services[i].row);
+	}
+	free(d->services);
+	free(d);
+}
+
+struct asy_discovery *
+asy_report_discovery(struct asy_report *r)
+{
+	if (r->discovery == NULL)
+		r->discovery = calloc(1, sizeof(*r->discovery));
+	return r->discovery;
+}
+
+struct asy_observed_service *
+asy_discovery_add(struct asy_discovery *d)
+{
+	return grow(&d->services, &d->n_services, sizeof(*d->services));
+}
+
 void
 asy_report_free(struct asy_report *r)
 {
@@ -116,6 +152,7 @@ asy_report_free(struct asy_report *r)
 		free(r->tools[i].version);
 	}
 	free(r->tools);
+	discovery_free(r->discovery);
 	free(r->overall_reason);
 	for (size_t i = 0; i < r->n_groups; i++)
 		group_free(&r->groups[i]);

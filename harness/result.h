@@ -75,6 +75,30 @@ struct asy_tool {
 	char	*version;
 };
 
+/* A service discovery found, or one declared and not found. */
+struct asy_observed_service {
+	char	*proto;		/* "tcp", "udp" */
+	unsigned port;
+	char	*match;		/* "declared", "undeclared", "declared
+				   disabled", "declared, not seen", ... */
+	char	*service;	/* nmap's name, or NULL */
+	char	*product;	/* product and version as the device gave
+				   them, or NULL */
+	char	*row;		/* declaring IXIT row, or NULL */
+};
+
+/* Discovery with nmap, in a live run. */
+struct asy_discovery {
+	char	*status;	/* "done", "failed", "not run" */
+	char	*note;		/* one sentence: what was found or why not */
+	char	*target;	/* addresses scanned */
+	char	*command;	/* the nmap command line, or NULL */
+	char	*evidence;	/* nmap XML path in the run folder, or NULL */
+	char	*pcap;		/* its capture, or NULL */
+	struct asy_observed_service *services;
+	size_t	 n_services;
+};
+
 struct asy_report {
 	char	*run_id;
 	char	*assay_version;
@@ -91,6 +115,7 @@ struct asy_report {
 	size_t	 n_inputs;
 	struct asy_tool *tools;
 	size_t	 n_tools;
+	struct asy_discovery *discovery;	/* NULL: offline run */
 	enum asy_verdict overall;
 	char	*overall_reason;
 	/* Counts by verdict (index enum asy_verdict), over applicable items. */
@@ -117,6 +142,9 @@ int	asy_report_add_input(struct asy_report *r, const char *role,
 	    const char *path, const char *origin, const char *sha256);
 int	asy_report_add_tool(struct asy_report *r, const char *name,
 	    const char *version);
+/* The discovery section (created zeroed on first call). */
+struct asy_discovery *asy_report_discovery(struct asy_report *r);
+struct asy_observed_service *asy_discovery_add(struct asy_discovery *d);
 
 /*
  * Roll verdicts up: each case from its units (excluded cases keep the

@@ -3,12 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "error.h"
 #include "evidence.h"
 #include "log.h"
+#include "labcfg.h"
 #include "preassess.h"
+#include "proc.h"
 #include "sha256.h"
 #include "util.h"
 #include "xml.h"
@@ -131,6 +137,11 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 		return setf(&u->reason, "not run: %s", pu->reason);
 	}
 	if (pu->cu->kind == ASY_KIND_FUNCTIONAL) {
+		if (o->live != NULL) {
+			r = asy_live_unit(o->live, pc, pu, u);
+			if (r != 0)
+				return r < 0 ? r : 0;
+		}
 		u->verdict = ASY_V_INCONCLUSIVE;
 		if (o->offline)
 			return set(&u->reason, "not run: offline assessment "
@@ -165,7 +176,7 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	enum asy_verdict pre = ASY_V_NONE;
 	struct asy_case_result *c;
 	struct asy_buf why;
-	int r = 0;
+	int r = 0, live;
 
 	c = asy_group_add_case(g);
 	if (c == NULL)
@@ -185,9 +196,15 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 		if (r < 0)
 			goto out;
 	}
+	live = o->live != NULL && pc->state == ASY_PLAN_RUN &&
+	    asy_live_case_has_tests(o->live, pc);
+	if (live)
+		r = asy_live_case_begin(o->live, pc);
 	for (size_t i = 0; i < pc->n_units && r == 0; i++)
 		r = result_unit(pc, &pc->units[i], c, o, answers, pre,
 		    why.data ? why.data : "", stop_asking);
+	if (live && r == 0)
+		r = asy_live_case_end(o->live, pc, c);
 	if (r == 0 && pc->state != ASY_PLAN_RUN) {
 		c->excluded = pc->state == ASY_PLAN_LEFT_OUT;
 		c->verdict = pc->state == ASY_PLAN_NA ? ASY_V_NA :
@@ -319,17 +336,51 @@ default_run_path(const struct asy_run_opts *o, const struct asy_decl *d)
 	return asy_buf_steal(&b);
 }
 
-static int
-copy_input(struct asy_rundir *rd, struct asy_report *rep, const char *role,
-    const char *src, const char *rel)
-{
-	char hex[ASY_SHA256_HEX];
-	int r;
+/* An input copied into the run folder, recorded for the report. */
+struct input_rec {
+	const char	*role;
+	const char	*rel;
+	const char	*src;
+	char		 hex[ASY_SHA256_HEX];
+};
 
-	r = asy_rundir_copy(rd, src, rel, hex);
-	if (r < 0)
-		return r;
-	return asy_report_add_input(rep, role, rel, src, hex);
+#define MAX_INPUTS	5
+
+/* Copy the inputs a run read into inputs/; recs gets what to report. */
+static int
+copy_inputs(struct asy_rundir *rd, const struct asy_run_opts *o,
+    const struct asy_decl *decl, struct input_rec *recs, size_t *n)
+{
+	const struct input_rec want[MAX_INPUTS] = {
+		{ "ics", "inputs/ics.xml", o->ics, "" },
+		{ "ixit", "inputs/ixit.xml", o->ixit, "" },
+		{ "catalogue", "inputs/catalogue.xml", decl->cat->path, "" },
+		{ "answers", "inputs/answers.xml", o->answers, "" },
+		{ "lab-config", "inputs/lab.xml", o->lab, "" },
+	};
+	int r = 0;
+
+	*n = 0;
+	for (size_t i = 0; i < MAX_INPUTS && r == 0; i++) {
+		if (want[i].src == NULL)
+			continue;
+		recs[*n] = want[i];
+		r = asy_rundir_copy(rd, want[i].src, want[i].rel,
+		    recs[*n].hex);
+		(*n)++;
+	}
+	return r;
+}
+
+static int
+add_inputs(struct asy_report *rep, const struct input_rec *recs, size_t n)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = asy_report_add_input(rep, recs[i].role, recs[i].rel,
+		    recs[i].src, recs[i].hex);
+	return r;
 }
 
 static int
@@ -343,6 +394,12 @@ summarise(const struct asy_report *rep, struct asy_buf *out)
 	const unsigned *counts[] = { rep->n_group, rep->n_case, rep->n_unit };
 	int r;
 
+	if (rep->discovery != NULL && rep->discovery->note != NULL) {
+		r = asy_buf_printf(out, "discovery:  %s\n",
+		    rep->discovery->note);
+		if (r < 0)
+			return r;
+	}
 	r = asy_buf_printf(out, "overall:    %s: %s\n",
 	    asy_verdict_name(rep->overall), rep->overall_reason ?
 	    rep->overall_reason : "");
@@ -358,28 +415,251 @@ summarise(const struct asy_report *rep, struct asy_buf *out)
 	return r;
 }
 
-int
-asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
+/* What the plan may use: everything offline (functional units are then
+ * reported as not run); live, what the lab gives the DUT. */
+static unsigned
+bench_caps(const struct asy_lab *lab, const struct asy_lab_dut *dut)
+{
+	unsigned caps = ASY_NEED_OPERATOR;
+
+	if (lab == NULL)
+		return ASY_NEED_ALL;
+	if (dut->iface != NULL)
+		caps |= ASY_NEED_NETWORK;
+	if (dut->serial != NULL)
+		caps |= ASY_NEED_SERIAL;
+	for (size_t i = 0; i < lab->n_ifaces; i++)
+		if (lab->ifaces[i].kind == ASY_IFACE_WIFI &&
+		    lab->ifaces[i].monitor)
+			caps |= ASY_NEED_WIFI;
+	if (asy_lab_cmd(dut, "power-off") != NULL &&
+	    asy_lab_cmd(dut, "power-on") != NULL)
+		caps |= ASY_NEED_POWER;
+	return caps;
+}
+
+/* Results, answers and reports into the run folder (not finished). */
+static int
+assess(const struct asy_plan *plan, const struct asy_run_opts *o,
+    struct asy_answers *answers, struct asy_rundir *rd, const char *path,
+    const struct input_rec *recs, size_t n_recs, struct asy_report **out)
+{
+	struct asy_report *rep = NULL;
+	struct asy_buf b;
+	int r;
+
+	asy_buf_init(&b, ASY_REPORT_MAX);
+	r = asy_run_results(plan, o, answers, &rep);
+	if (r < 0)
+		goto out;
+	r = setf(&rep->run_id, "%s", strrchr(path, '/') ?
+	    strrchr(path, '/') + 1 : path);
+	if (r == 0)
+		r = add_inputs(rep, recs, n_recs);
+	if (r == 0 && o->live != NULL)
+		r = asy_live_report(o->live, rep);
+	if (r == 0)
+		r = asy_answers_render(answers, &b);
+	if (r == 0)
+		r = asy_rundir_write(rd, "answers.xml", &b);
+	if (r == 0)
+		r = asy_reports_write_all(rep, rd->work_path);
+	if (r < 0)
+		goto out;
+	*out = rep;
+	rep = NULL;
+out:
+	asy_buf_release(&b);
+	asy_report_free(rep);
+	return r;
+}
+
+/* Read all of fd (at most max bytes kept). */
+static void
+read_all(int fd, struct asy_buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		(void)asy_buf_add(b, chunk, (size_t)n);
+	}
+}
+
+/*
+ * The live part: fork; the child drops privileges, discovers, assesses and
+ * writes the reports, then sends "EXITCODE\n" and the summary through a
+ * pipe; the parent (still privileged, never touching device data) waits
+ * and reports back.  1 when the child failed (the folder stays partial).
+ */
+static int
+run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
+    struct asy_answers *answers, struct asy_rundir *rd, const char *path,
+    const struct input_rec *recs, size_t n_recs, struct asy_diags *d,
     int *exit_code, struct asy_buf *summary)
 {
-	struct asy_decl_paths paths = {
-		.ics = o->ics, .ixit = o->ixit, .catalogue = o->catalogue,
-	};
+	struct asy_run_opts lo = *o;
+	struct asy_buf msg;
+	pid_t pid;
+	int p[2], status = 0, r;
+
+	r = asy_priv_chown_tree(rd->work_path, o->live->lab->user);
+	if (r < 0) {
+		asy_diag_error(d, o->lab, 0, "cannot hand the run folder to "
+		    "user '%s' (%s); check <privileges user> in the lab config",
+		    o->live->lab->user, asy_strerror(r));
+		return ASY_E_INPUT;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return ASY_E_IO;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return ASY_E_IO;
+	}
+	if (pid == 0) {
+		struct asy_report *rep = NULL;
+		struct asy_buf out;
+		int code = ASY_EXIT_HARNESS;
+
+		close(p[0]);
+		asy_buf_init(&out, 1 << 16);
+		r = asy_priv_drop(o->live->lab->user);
+		if (r < 0) {
+			fprintf(stderr, "assay run: cannot drop privileges to "
+			    "user '%s': %s\n", o->live->lab->user,
+			    asy_strerror(r));
+			_exit(ASY_EXIT_HARNESS);
+		}
+		r = asy_live_discover(o->live);
+		if (r == 0)
+			r = assess(plan, &lo, answers, rd, path, recs, n_recs,
+			    &rep);
+		if (r < 0) {
+			fprintf(stderr, "assay run: the assessment failed: "
+			    "%s\n", asy_strerror(r));
+			_exit(ASY_EXIT_HARNESS);
+		}
+		code = asy_report_exit_code(rep);
+		asy_buf_printf(&out, "%d\n", code);
+		summarise(rep, &out);
+		if (out.len > 0 && write(p[1], out.data, out.len) < 0)
+			_exit(ASY_EXIT_HARNESS);
+		close(p[1]);
+		asy_report_free(rep);
+		asy_buf_release(&out);
+		/* The parent finishes the folder; nothing else to flush
+		 * but stdio. */
+		fflush(NULL);
+		_exit(0);
+	}
+	close(p[1]);
+	/* The parent has no use for the capture: the child owns it. */
+	asy_buf_init(&msg, 1 << 16);
+	read_all(p[0], &msg);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    msg.data == NULL) {
+		asy_diag_error(d, rd->work_path, 0, "the assessment process "
+		    "%s %d; the run folder is left incomplete",
+		    WIFSIGNALED(status) ? "was killed by signal" :
+		    "exited with status", WIFSIGNALED(status) ?
+		    WTERMSIG(status) : WEXITSTATUS(status));
+		asy_buf_release(&msg);
+		return 1;
+	}
+	*exit_code = (int)strtol(msg.data, NULL, 10);
+	if (summary != NULL && strchr(msg.data, '\n') != NULL)
+		asy_buf_puts(summary, strchr(msg.data, '\n') + 1);
+	asy_buf_release(&msg);
+	return 0;
+}
+
+/* Take the DUT's files from the lab config where o does not name them. */
+static int
+lab_paths(struct asy_run_opts *o, const struct asy_lab *lab,
+    const char *dut_name, struct asy_diags *d,
+    const struct asy_lab_dut **dut_out)
+{
+	const struct asy_lab_dut *dut;
+
+	dut = asy_lab_dut(lab, dut_name);
+	if (dut == NULL) {
+		struct asy_buf names;
+
+		asy_buf_init(&names, 1 << 16);
+		for (size_t i = 0; i < lab->n_duts; i++)
+			asy_buf_printf(&names, "%s%s", i ? ", " : "",
+			    lab->duts[i].name);
+		if (dut_name != NULL)
+			asy_diag_error(d, o->lab, 0, "no DUT named '%s' in the "
+			    "lab config; it has: %s", dut_name,
+			    names.data ? names.data : "none");
+		else
+			asy_diag_error(d, o->lab, 0, "the lab config has "
+			    "several DUTs (%s); choose one with --dut NAME",
+			    names.data ? names.data : "none");
+		asy_buf_release(&names);
+		return ASY_E_INPUT;
+	}
+	if (o->ics == NULL)
+		o->ics = dut->ics;
+	if (o->ixit == NULL)
+		o->ixit = dut->ixit;
+	if (o->catalogue == NULL)
+		o->catalogue = dut->catalogue;
+	if (o->answers == NULL && lab->operator_mode == ASY_OPERATOR_ANSWERS)
+		o->answers = dut->answers;
+	if (lab->operator_mode != ASY_OPERATOR_INTERACTIVE)
+		o->interactive = 0;
+	*dut_out = dut;
+	return 0;
+}
+
+int
+asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
+    char **run_path, int *exit_code, struct asy_buf *summary)
+{
+	struct asy_run_opts o = *opts;
+	struct asy_decl_paths paths;
 	struct asy_decl *decl = NULL;
+	struct asy_lab *lab = NULL;
+	const struct asy_lab_dut *dut = NULL;
+	struct asy_live *live = NULL;
 	struct asy_answers *answers = NULL;
 	struct asy_plan *plan = NULL;
 	struct asy_report *rep = NULL;
 	struct asy_rundir *rd = NULL;
-	struct asy_buf b;
+	struct input_rec recs[MAX_INPUTS];
+	size_t n_recs = 0;
 	char *path = NULL;
 	int r;
 
-	asy_buf_init(&b, ASY_REPORT_MAX);
+	if (o.lab != NULL) {
+		r = asy_lab_load(o.lab, d, &lab);
+		if (r == 0)
+			r = lab_paths(&o, lab, o.dut, d, &dut);
+		if (r < 0)
+			goto out;
+		o.offline = 0;
+	}
+	paths.ics = o.ics;
+	paths.ixit = o.ixit;
+	paths.catalogue = o.catalogue;
 	r = asy_decl_load(&paths, d, &decl);
 	if (r < 0)
 		goto out;
-	if (o->answers != NULL)
-		r = asy_answers_load(o->answers, decl->cat, d, &answers);
+	if (o.answers != NULL)
+		r = asy_answers_load(o.answers, decl->cat, d, &answers);
 	else {
 		answers = asy_answers_new();
 		if (answers == NULL)
@@ -389,18 +669,18 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 		goto out;
 	/* Offline, functional units stay in the plan and are reported as
 	 * not run, so the report shows what a live run would cover. */
-	r = asy_plan_build(decl, ASY_NEED_ALL, &plan);
+	r = asy_plan_build(decl, bench_caps(lab, dut), &plan);
 	if (r < 0)
 		goto out;
-	path = o->out ? strdup(o->out) : default_run_path(o, decl);
+	path = o.out ? strdup(o.out) : default_run_path(&o, decl);
 	if (path == NULL) {
 		r = ASY_E_NOMEM;
 		goto out;
 	}
-	if (o->out == NULL) {
-		r = asy_mkdir_p(o->runs_dir ? o->runs_dir : "runs", 0755);
+	if (o.out == NULL) {
+		r = asy_mkdir_p(o.runs_dir ? o.runs_dir : "runs", 0755);
 		if (r < 0) {
-			asy_diag_error(d, o->runs_dir ? o->runs_dir : "runs",
+			asy_diag_error(d, o.runs_dir ? o.runs_dir : "runs",
 			    0, "cannot create the runs folder; check "
 			    "permissions or pass --out");
 			r = ASY_E_IO;
@@ -420,30 +700,39 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 		    asy_strerror(r));
 		goto out;
 	}
-	/* Decide (and prompt) only once the run folder is ours, so no
-	 * answer is given for a run that cannot be written. */
-	r = asy_run_results(plan, o, answers, &rep);
-	if (r < 0)
+	r = copy_inputs(rd, &o, decl, recs, &n_recs);
+	if (r < 0) {
+		asy_diag_error(d, rd->work_path, 0, "copying the inputs into "
+		    "the run folder failed (%s)", asy_strerror(r));
 		goto out;
+	}
+	if (lab != NULL) {
+		struct asy_live_opts lo = { lab, dut };
 
-	r = setf(&rep->run_id, "%s", strrchr(path, '/') ?
-	    strrchr(path, '/') + 1 : path);
-	if (r == 0)
-		r = copy_input(rd, rep, "ics", o->ics, "inputs/ics.xml");
-	if (r == 0)
-		r = copy_input(rd, rep, "ixit", o->ixit, "inputs/ixit.xml");
-	if (r == 0)
-		r = copy_input(rd, rep, "catalogue", decl->cat->path,
-		    "inputs/catalogue.xml");
-	if (r == 0 && o->answers != NULL)
-		r = copy_input(rd, rep, "answers", o->answers,
-		    "inputs/answers.xml");
-	if (r == 0)
-		r = asy_answers_render(answers, &b);
-	if (r == 0)
-		r = asy_rundir_write(rd, "answers.xml", &b);
-	if (r == 0)
-		r = asy_reports_write_all(rep, rd->work_path);
+		/* Open the capture while we may, before the fork. */
+		r = asy_live_open(&lo, decl, rd->work_path, &live);
+		if (r < 0)
+			goto out;
+		if (live->cap_error != NULL)
+			fprintf(stderr, "assay run: warning: %s; no case can "
+			    "PASS without its capture\n", live->cap_error);
+		o.live = live;
+		r = run_live(plan, &o, answers, rd, path, recs, n_recs, d,
+		    exit_code, summary);
+		if (r != 0) {
+			r = r > 0 ? ASY_E_INTERNAL : r;
+			goto out;
+		}
+	} else {
+		/* Decide (and prompt) only once the run folder is ours, so
+		 * no answer is given for a run that cannot be written. */
+		r = assess(plan, &o, answers, rd, path, recs, n_recs, &rep);
+		if (r == 0) {
+			*exit_code = asy_report_exit_code(rep);
+			if (summary != NULL)
+				summarise(rep, summary);
+		}
+	}
 	if (r == 0)
 		r = asy_rundir_finish(rd);
 	if (r < 0) {
@@ -451,18 +740,16 @@ asy_run(const struct asy_run_opts *o, struct asy_diags *d, char **run_path,
 		    "failed (%s); it is left incomplete", asy_strerror(r));
 		goto out;
 	}
-	*exit_code = asy_report_exit_code(rep);
-	if (summary != NULL)
-		summarise(rep, summary);
 	*run_path = path;
 	path = NULL;
 out:
-	asy_buf_release(&b);
+	asy_live_free(live);
 	asy_rundir_free(rd);
 	asy_report_free(rep);
 	asy_plan_free(plan);
 	asy_answers_free(answers);
 	asy_decl_free(decl);
+	asy_lab_free(lab);
 	free(path);
 	return r;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "answers.h"
+#include "live.h"
 #include "diag.h"
 #include "plan.h"
 #include "result.h"
@@ -23,6 +24,9 @@ struct asy_run_opts {
 	int		 interactive;	/* ask on the terminal */
 	const char	*assessor;	/* name recorded for prompt answers */
 	FILE		*in, *out_tty;	/* prompt streams */
+	const char	*lab;		/* lab config: a live run */
+	const char	*dut;		/* the DUT's name in it, or NULL */
+	struct asy_live	*live;		/* set by asy_run() in a live run */
 };
 
 /*
@@ -34,7 +38,11 @@ int	asy_run_results(const struct asy_plan *plan,
 	    struct asy_report **out);
 
 /*
- * The whole offline assessment.  Problems with the input go to d (then
+ * The whole assessment: offline, or live when o->lab is set (the DUT's
+ * declarations, answers and catalogue then come from the lab config unless
+ * o names them).  A live run opens the capture, then forks: the child drops
+ * privileges to the lab's user and talks to the device; the parent waits
+ * and finishes the run folder (manifest, rename).  Problems with the input go to d (then
  * ASY_E_INPUT); *run_path gets the finished run folder, *exit_code the
  * verdict's exit code, and summary (if not NULL) a few lines for a
  * terminal: the overall verdict, its reason and the counts.

@@ -124,6 +124,12 @@ static const char *const css[] = {
 	"code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
 	"\"Liberation Mono\",monospace;font-size:12.5px}\n",
 	".muted,.nil{color:var(--muted)}\n",
+	"tr.m-undeclared td,tr.m-disabled td{background:#fdecea}\n",
+	"tr.m-undeclared .m,tr.m-disabled .m{color:#c62828;font-weight:600}\n",
+	"tr.m-missing td{color:var(--muted)}\n",
+	"pre.cmd{white-space:pre-wrap;word-break:break-all;margin:6px 0;"
+	"padding:6px 8px;background:var(--soft);border:1px solid var(--line)}"
+	"\n",
 	".nil{font-style:italic}\n",
 	"h1{font-size:28px;line-height:1.2;margin:14px 0 4px}\n",
 	"h2{font-size:17px;margin:36px 0 12px;padding-bottom:6px;"
@@ -785,6 +791,75 @@ group(struct html *h, size_t gi, const struct asy_group_result *g)
 	asy_emit_raw(e, "</section>\n");
 }
 
+/* The row class of a match: undeclared and disabled-but-open stand out. */
+static const char *
+match_class(const char *m)
+{
+	if (m == NULL)
+		return "m-other";
+	if (strcmp(m, "undeclared") == 0)
+		return "m-undeclared";
+	if (strcmp(m, "declared disabled") == 0)
+		return "m-disabled";
+	if (strncmp(m, "declared, not seen", 18) == 0 ||
+	    strncmp(m, "declared disabled, closed", 25) == 0)
+		return "m-missing";
+	return "m-declared";
+}
+
+static void
+discovery(struct html *h, const struct asy_discovery *d)
+{
+	struct asy_emit *e = &h->e;
+
+	asy_emit_raw(e, "<section id=\"discovery\">\n<h2>Declared and "
+	    "observed services</h2>\n<p>");
+	text_or(e, d->note, "no summary recorded");
+	asy_emit_raw(e, "</p>\n<p class=\"muted\">Discovery ");
+	text_or(e, d->status, "?");
+	asy_emit_raw(e, " on ");
+	text_or(e, d->target, "no target");
+	asy_emit_raw(e, ".  Evidence: ");
+	if (d->evidence != NULL)
+		file_link(h, d->evidence);
+	else
+		asy_emit_raw(e, "<span class=\"nil\">no nmap output</span>");
+	asy_emit_raw(e, ", ");
+	if (d->pcap != NULL)
+		file_link(h, d->pcap);
+	else
+		asy_emit_raw(e, "<span class=\"nil\">no capture</span>");
+	asy_emit_raw(e, ".</p>\n");
+	if (d->command != NULL) {
+		asy_emit_raw(e, "<pre class=\"cmd mono\">");
+		asy_emit_xml(e, d->command);
+		asy_emit_raw(e, "</pre>\n");
+	}
+	asy_emit_raw(e, "<table class=\"list\"><thead><tr><th>Port</th>"
+	    "<th>Service</th><th>Product</th><th>IXIT row</th>"
+	    "<th>Declared?</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < d->n_services; i++) {
+		const struct asy_observed_service *s = &d->services[i];
+
+		asy_emit_printf(e, "<tr class=\"%s\"><td class=\"id\">",
+		    match_class(s->match));
+		asy_emit_xml(e, s->proto);
+		asy_emit_printf(e, "/%u</td><td>", s->port);
+		text_or(e, s->service, "unknown");
+		asy_emit_raw(e, "</td><td>");
+		text_or(e, s->product, "not identified");
+		asy_emit_raw(e, "</td><td class=\"id\">");
+		text_or(e, s->row, "none");
+		asy_emit_raw(e, "</td><td class=\"m\">");
+		text_or(e, s->match, "?");
+		asy_emit_raw(e, "</td></tr>\n");
+	}
+	if (d->n_services == 0)
+		asy_emit_raw(e, "<tr><td colspan=\"5\" class=\"nil\">no "
+		    "open service found and none declared</td></tr>\n");
+	asy_emit_raw(e, "</tbody></table>\n</section>\n");
+}
+
 static void
 inputs_tools(struct html *h, const struct asy_report *r)
 {
@@ -869,6 +944,8 @@ asy_report_render_html(const struct asy_report *r, struct asy_buf *out)
 	overall(&h, r);
 	filters(&h, r);
 	summary(&h, r);
+	if (r->discovery != NULL)
+		discovery(&h, r->discovery);
 	asy_emit_raw(&h.e, "<section id=\"details\">\n<h2>Results by test "
 	    "group</h2>\n");
 	for (size_t i = 0; i < r->n_groups; i++)

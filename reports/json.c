@@ -122,6 +122,35 @@ group(struct asy_emit *e, const struct asy_group_result *g)
 	asy_emit_printf(e, "%s]\n      }", g->n_cases ? "\n        " : "");
 }
 
+static void
+discovery(struct asy_emit *e, const char *in, const struct asy_discovery *d)
+{
+	asy_emit_raw(e, "\n  \"discovery\": {");
+	kv(e, in, "status", d->status, 1);
+	kv(e, in, "note", d->note, 0);
+	kv(e, in, "target", d->target, 0);
+	kv(e, in, "command", d->command, 0);
+	kv(e, in, "evidence", d->evidence, 0);
+	kv(e, in, "pcap", d->pcap, 0);
+	asy_emit_raw(e, ",\n    \"services\": [");
+	for (size_t i = 0; i < d->n_services; i++) {
+		const struct asy_observed_service *s = &d->services[i];
+
+		asy_emit_printf(e, "%s\n      {\"proto\": ", i ? "," : "");
+		asy_emit_json(e, s->proto);
+		asy_emit_printf(e, ", \"port\": %u, \"match\": ", s->port);
+		asy_emit_json(e, s->match);
+		asy_emit_raw(e, ", \"name\": ");
+		asy_emit_json(e, s->service);
+		asy_emit_raw(e, ", \"product\": ");
+		asy_emit_json(e, s->product);
+		asy_emit_raw(e, ", \"row\": ");
+		asy_emit_json(e, s->row);
+		asy_emit_raw(e, "}");
+	}
+	asy_emit_printf(e, "%s]\n  },", d->n_services ? "\n    " : "");
+}
+
 int
 asy_report_render_json(const struct asy_report *r, struct asy_buf *out)
 {
@@ -167,7 +196,10 @@ asy_report_render_json(const struct asy_report *r, struct asy_buf *out)
 		asy_emit_json(&e, r->tools[i].version);
 		asy_emit_raw(&e, "}");
 	}
-	asy_emit_printf(&e, "%s],\n  \"overall\": {", r->n_tools ? "\n  " : "");
+	asy_emit_printf(&e, "%s],", r->n_tools ? "\n  " : "");
+	if (r->discovery != NULL)
+		discovery(&e, in, r->discovery);
+	asy_emit_raw(&e, "\n  \"overall\": {");
 	kv(&e, in, "verdict", asy_verdict_name(r->overall), 1);
 	kv(&e, in, "reason", r->overall_reason, 0);
 	asy_emit_raw(&e, ",\n    \"counts\": {");

@@ -111,6 +111,32 @@ group(struct asy_emit *e, const struct asy_group_result *g)
 	asy_emit_raw(e, "    </group>\n");
 }
 
+static void
+discovery(struct asy_emit *e, const struct asy_discovery *d)
+{
+	asy_emit_raw(e, "  <discovery");
+	asy_emit_attr(e, "status", d->status);
+	asy_emit_attr(e, "target", d->target);
+	asy_emit_attr(e, "evidence", d->evidence);
+	asy_emit_attr(e, "pcap", d->pcap);
+	asy_emit_raw(e, ">\n");
+	text_elem(e, "    ", "note", d->note);
+	text_elem(e, "    ", "command", d->command);
+	for (size_t i = 0; i < d->n_services; i++) {
+		const struct asy_observed_service *s = &d->services[i];
+
+		asy_emit_raw(e, "    <service");
+		asy_emit_attr(e, "proto", s->proto);
+		asy_emit_printf(e, " port=\"%u\"", s->port);
+		asy_emit_attr(e, "match", s->match);
+		asy_emit_attr(e, "name", s->service);
+		asy_emit_attr(e, "product", s->product);
+		asy_emit_attr(e, "row", s->row);
+		asy_emit_raw(e, "/>\n");
+	}
+	asy_emit_raw(e, "  </discovery>\n");
+}
+
 int
 asy_report_render_xml(const struct asy_report *r, struct asy_buf *out)
 {
@@ -161,6 +187,9 @@ asy_report_render_xml(const struct asy_report *r, struct asy_buf *out)
 		asy_emit_raw(&e, "/>\n");
 	}
 	asy_emit_raw(&e, "  </tools>\n");
+
+	if (r->discovery != NULL)
+		discovery(&e, r->discovery);
 
 	asy_emit_raw(&e, "  <overall");
 	asy_emit_attr(&e, "verdict", asy_verdict_name(r->overall));

@@ -1,0 +1,744 @@
+#include "live.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "log.h"
+#include "net.h"
+#include "proc.h"
+#include "util.h"
+
+asy_unit_fn *
+asy_testcase_find(const char *edition, const char *case_id,
+    const char *unit_id)
+{
+	for (size_t i = 0; i < asy_n_testcases; i++) {
+		const struct asy_testcase *tc = asy_testcases[i];
+
+		if (strcmp(tc->edition, edition) != 0 ||
+		    strcmp(tc->id, case_id) != 0)
+			continue;
+		for (size_t j = 0; j < tc->n_units; j++)
+			if (strcmp(tc->units[j].unit, unit_id) == 0)
+				return tc->units[j].run;
+	}
+	return NULL;
+}
+
+int
+asy_unit_set(struct asy_unit_result *u, enum asy_verdict v, const char *fmt,
+    ...)
+{
+	struct asy_buf b;
+	va_list ap;
+	int r;
+
+	asy_buf_init(&b, 1 << 16);
+	va_start(ap, fmt);
+	r = asy_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (r == ASY_E_TOOBIG)
+		r = 0;		/* a reason cut at 64 KiB is still a reason */
+	if (r < 0) {
+		asy_buf_release(&b);
+		return r;
+	}
+	free(u->reason);
+	u->reason = asy_buf_steal(&b);
+	if (u->reason == NULL)
+		return ASY_E_NOMEM;
+	u->verdict = v;
+	return 0;
+}
+
+int
+asy_live_need_discovery(struct asy_live *lv, struct asy_unit_result *u)
+{
+	int r = 0;
+
+	if (lv->inv == NULL) {
+		if (!lv->alive)
+			r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "not run: the "
+			    "DUT did not answer at the start of the run (%s)",
+			    lv->alive_why ? lv->alive_why : "no answer");
+		else
+			r = asy_unit_set(u, lv->disc_harness ? ASY_V_ERROR :
+			    ASY_V_INCONCLUSIVE, "not run: discovery failed: %s",
+			    lv->disc_error ? lv->disc_error : "no inventory");
+		if (r == 0 && lv->nmap_xml != NULL)
+			r = asy_unit_add_evidence(u, lv->nmap_xml, "nmap",
+			    "discovery output (incomplete)");
+		return r < 0 ? r : 1;
+	}
+	r = asy_unit_add_evidence(u, lv->nmap_xml, "nmap",
+	    "service inventory");
+	if (r == 0 && lv->nmap_xml2 != NULL)
+		r = asy_unit_add_evidence(u, lv->nmap_xml2, "nmap",
+		    "service inventory");
+	if (r == 0 && lv->disc_pcap != NULL)
+		r = asy_unit_add_evidence(u, lv->disc_pcap, "pcap",
+		    "discovery traffic");
+	return r;
+}
+
+int
+asy_live_completeness(struct asy_live *lv, struct asy_unit_result *u,
+    unsigned mask, const char *what)
+{
+	const struct asy_observation *obs = lv->obs;
+	struct asy_buf found, seen;
+	size_t n_found = 0, n_seen = 0;
+	int r;
+
+	r = asy_live_need_discovery(lv, u);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	asy_buf_init(&found, 1 << 16);
+	asy_buf_init(&seen, 1 << 16);
+	for (size_t i = 0; i < obs->n && r == 0; i++) {
+		const struct asy_observed *o = &obs->v[i];
+		struct asy_buf *b;
+
+		if (o->svc == NULL)
+			continue;
+		if (o->match == ASY_MATCH_UNDECLARED &&
+		    (mask == 0 || (o->classes & mask) != 0)) {
+			b = &found;
+			n_found++;
+		} else if (o->match == ASY_MATCH_DISABLED) {
+			b = &found;
+			n_found++;
+		} else {
+			b = &seen;
+			n_seen++;
+		}
+		if (b->len > 0)
+			r = asy_buf_puts(b, "; ");
+		if (r == 0)
+			r = asy_observed_label(o, b);
+		if (r == 0 && o->match == ASY_MATCH_DISABLED)
+			r = asy_buf_printf(b, " answers although %s declares "
+			    "it disabled", o->row->id);
+		else if (r == 0 && o->row != NULL)
+			r = asy_buf_printf(b, " = %s", o->row->id);
+	}
+	if (r == ASY_E_TOOBIG)
+		r = 0;
+	if (r < 0)
+		goto out;
+	if (n_found == 0 && lv->disc_dropped > 0)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "no undeclared service "
+		    "found, but the capture of discovery dropped %llu packets, "
+		    "so the evidence cannot support a PASS", lv->disc_dropped);
+	else if (n_found > 0)
+		r = asy_unit_set(u, ASY_V_FAIL, "%zu open service%s offering "
+		    "%s not declared in the IXIT: %s", n_found,
+		    n_found == 1 ? "" : "s", what, found.data);
+	else
+		r = asy_unit_set(u, ASY_V_PASS, "every one of the %zu open "
+		    "service%s found offering %s is declared in the IXIT%s%s",
+		    n_seen, n_seen == 1 ? "" : "s", what, n_seen ? ": " : "",
+		    n_seen ? seen.data : "");
+out:
+	asy_buf_release(&found);
+	asy_buf_release(&seen);
+	return r;
+}
+
+int
+asy_live_case_has_tests(const struct asy_live *lv,
+    const struct asy_plan_case *pc)
+{
+	const char *ed = lv->decl->cat->id;
+
+	for (size_t i = 0; i < pc->n_units; i++)
+		if (pc->units[i].state == ASY_PLAN_RUN &&
+		    asy_testcase_find(ed, pc->cc->id, pc->units[i].cu->id))
+			return 1;
+	return 0;
+}
+
+/* Ports to try for the alive check: open TCP ports from discovery, then
+ * declared ones, then tcp/1 (a refusal proves the host answers too). */
+static size_t
+alive_ports(const struct asy_live *lv, unsigned *ports, size_t max)
+{
+	size_t n = 0;
+
+	if (lv->obs != NULL)
+		for (size_t i = 0; i < lv->obs->n && n + 1 < max; i++) {
+			const struct asy_observed *o = &lv->obs->v[i];
+
+			if (o->svc != NULL && strcmp(o->proto, "tcp") == 0)
+				ports[n++] = o->port;
+		}
+	ports[n++] = 1;
+	return n;
+}
+
+/* Is the DUT alive?  Any of its addresses answering is enough. */
+static int
+dut_alive(const struct asy_live *lv, char *why, size_t why_len)
+{
+	const char *addrs[2] = { lv->dut->ipv4, lv->dut->ipv6 };
+	unsigned ports[8];
+	size_t n = alive_ports(lv, ports, ASY_ELEMENTSOF(ports));
+
+	snprintf(why, why_len, "the DUT has no address to check");
+	for (size_t i = 0; i < 2; i++) {
+		int r;
+
+		if (addrs[i] == NULL || !asy_lab_in_scope(lv->lab, addrs[i]))
+			continue;
+		r = asy_net_alive(addrs[i], ports, n, 2000, why, why_len);
+		if (r == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/* "pcap/5.1-1-2.pcap": case IDs are [0-9A-Za-z.-] (catalogue XSD). */
+static char *
+case_pcap_rel(const char *case_id)
+{
+	return asy_strdup_printf("pcap/%s.pcap", case_id);
+}
+
+int
+asy_live_case_begin(struct asy_live *lv, const struct asy_plan_case *pc)
+{
+	char *abs = NULL;
+	int r = 0;
+
+	asy_freep(&lv->case_pcap);
+	if (lv->cap == NULL)
+		return 0;
+	lv->case_pcap = case_pcap_rel(pc->cc->id);
+	abs = lv->case_pcap ? asy_path_join(lv->work, lv->case_pcap) : NULL;
+	if (abs == NULL)
+		return ASY_E_NOMEM;
+	r = asy_capture_begin(lv->cap, abs);
+	if (r < 0) {
+		asy_warn("cannot write %s: %s", abs, asy_strerror(r));
+		asy_freep(&lv->case_pcap);
+		r = 0;
+	}
+	free(abs);
+	return r;
+}
+
+int
+asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
+    const struct asy_plan_unit *pu, struct asy_unit_result *u)
+{
+	asy_unit_fn *fn;
+	char why[256];
+	int r;
+
+	fn = asy_testcase_find(lv->decl->cat->id, pc->cc->id, pu->cu->id);
+	if (fn == NULL)
+		return 0;
+	if (!dut_alive(lv, why, sizeof(why))) {
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "not run: the DUT did "
+		    "not answer before the test (%s)", why);
+		return r < 0 ? r : 1;
+	}
+	r = fn(lv, pu, u);
+	if (r < 0) {
+		r = asy_unit_set(u, ASY_V_ERROR, "the harness failed while "
+		    "running this test (%s)", asy_strerror(r));
+		return r < 0 ? r : 1;
+	}
+	if (u->verdict == ASY_V_NONE)
+		ASY_BUG("a test returned without a verdict");
+	/* No capture, no PASS: the evidence would be missing. */
+	if (u->verdict == ASY_V_PASS && lv->cap == NULL) {
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "no packet capture "
+		    "(%s), so the evidence cannot support a PASS",
+		    lv->cap_error ? lv->cap_error : "not opened");
+		if (r < 0)
+			return r;
+	}
+	/* Fragile devices: a PASS needs the DUT still answering. */
+	if (u->verdict == ASY_V_PASS && !dut_alive(lv, why, sizeof(why))) {
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the DUT stopped "
+		    "answering after the test (%s); the result before that "
+		    "was PASS", why);
+		if (r < 0)
+			return r;
+	}
+	if (lv->case_pcap != NULL) {
+		r = asy_unit_add_evidence(u, lv->case_pcap, "pcap",
+		    "traffic of this test case");
+		if (r < 0)
+			return r;
+	}
+	return 1;
+}
+
+int
+asy_live_case_end(struct asy_live *lv, const struct asy_plan_case *pc,
+    struct asy_case_result *c)
+{
+	struct asy_capture_stats st;
+	int r;
+
+	if (lv->cap == NULL || lv->case_pcap == NULL)
+		return 0;
+	r = asy_capture_end(lv->cap, &st);
+	if (r < 0) {
+		asy_warn("capture of %s: %s", pc->cc->id, asy_strerror(r));
+		memset(&st, 0, sizeof(st));
+		st.dropped = 1;		/* unknown: treat as incomplete */
+	}
+	for (size_t i = 0; i < c->n_units; i++) {
+		struct asy_unit_result *u = &c->units[i];
+
+		if (u->verdict != ASY_V_PASS)
+			continue;
+		if (st.dropped > 0 || st.truncated) {
+			r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the capture "
+			    "of this case is incomplete (%llu packets dropped"
+			    "%s), so its evidence cannot support a PASS",
+			    st.dropped, st.truncated ? ", file size cap "
+			    "reached" : "");
+			if (r < 0)
+				return r;
+		}
+	}
+	asy_freep(&lv->case_pcap);
+	return 0;
+}
+
+int
+asy_live_open(const struct asy_live_opts *o, const struct asy_decl *decl,
+    const char *work, struct asy_live **out)
+{
+	struct asy_capture_opts co = { 0 };
+	struct asy_live *lv;
+	char *filter = NULL;
+	char errbuf[512];
+	int r = 0;
+
+	lv = calloc(1, sizeof(*lv));
+	if (lv == NULL)
+		return ASY_E_NOMEM;
+	lv->lab = o->lab;
+	lv->dut = o->dut;
+	lv->decl = decl;
+	lv->work = work;
+	lv->privileged = geteuid() == 0;
+	if (o->dut->iface == NULL) {
+		lv->cap_error = asy_strdup("the DUT has no network interface "
+		    "in the lab config");
+		goto done;
+	}
+	if (o->dut->ipv4 == NULL && o->dut->ipv6 == NULL &&
+	    o->dut->mac == NULL) {
+		lv->cap_error = asy_strdup("the DUT has no address to filter "
+		    "the capture on");
+		goto done;
+	}
+	filter = asy_capture_filter(o->dut->ipv4, o->dut->ipv6, o->dut->mac);
+	if (filter == NULL) {
+		lv->cap_error = asy_strdup("the DUT's addresses do not make a "
+		    "capture filter");
+		goto done;
+	}
+	co.ifname = o->dut->iface->name;
+	co.filter = filter;
+	co.snaplen = o->lab->capture.snaplen;
+	co.buffer = o->lab->capture.buffer;
+	co.file_cap = o->lab->capture.file_cap;
+	errbuf[0] = '\0';
+	r = asy_capture_open(&co, &lv->cap, errbuf, sizeof(errbuf));
+	if (r == ASY_E_NOMEM)
+		goto done;
+	if (r < 0) {
+		lv->cap = NULL;
+		lv->cap_error = asy_strdup_printf("cannot capture on %s: %s",
+		    co.ifname, *errbuf ? errbuf : asy_strerror(r));
+		r = lv->cap_error ? 0 : ASY_E_NOMEM;
+	}
+done:
+	free(filter);
+	if (r < 0) {
+		asy_live_free(lv);
+		return r;
+	}
+	*out = lv;
+	return 0;
+}
+
+/* Move the services of src to the end of dst. */
+static int
+inventory_merge(struct asy_inventory *dst, struct asy_inventory *src)
+{
+	struct asy_service *v;
+	size_t n = dst->n_services + src->n_services;
+
+	if (src->n_services == 0)
+		return 0;
+	v = realloc(dst->services, n * sizeof(*v));
+	if (v == NULL)
+		return ASY_E_NOMEM;
+	memcpy(v + dst->n_services, src->services,
+	    src->n_services * sizeof(*v));
+	dst->services = v;
+	dst->n_services = n;
+	free(src->services);
+	src->services = NULL;
+	src->n_services = 0;
+	return 0;
+}
+
+static int
+append_text(char **dst, const char *sep, const char *s)
+{
+	char *t;
+
+	if (*dst == NULL)
+		t = asy_strdup(s);
+	else
+		t = asy_strdup_printf("%s%s%s", *dst, sep, s);
+	if (t == NULL)
+		return ASY_E_NOMEM;
+	free(*dst);
+	*dst = t;
+	return 0;
+}
+
+/* One nmap run, on one address, in its own thread. */
+struct disc_job {
+	struct asy_live		*lv;
+	const char		*addr;
+	const char		*label;		/* "ipv4", "ipv6" */
+	const char		*udp_ports;
+	char			*rel;		/* discovery/nmap-LABEL.xml */
+	char			*cmd;
+	struct asy_inventory	*inv;
+	struct asy_buf		 why;
+	int			 r;
+};
+
+static void *
+disc_thread(void *arg)
+{
+	struct disc_job *j = arg;
+	const struct asy_lab *lab = j->lv->lab;
+	struct asy_nmap_opts no = { 0 };
+	char *abs = NULL, *logp = NULL;
+	char **argv = NULL;
+	struct asy_buf log;
+
+	asy_buf_init(&log, 1 << 17);
+	j->rel = asy_strdup_printf("discovery/nmap-%s.xml", j->label);
+	abs = j->rel ? asy_path_join(j->lv->work, j->rel) : NULL;
+	logp = asy_strdup_printf("%s/discovery/nmap-%s.log", j->lv->work,
+	    j->label);
+	if (abs == NULL || logp == NULL) {
+		j->r = ASY_E_NOMEM;
+		goto out;
+	}
+	no.nmap = lab->tools.nmap;
+	no.target = j->addr;
+	no.ifname = j->lv->dut->iface ? j->lv->dut->iface->name : NULL;
+	no.pps = lab->scan.pps;
+	no.tcp_ports = lab->scan.tcp_ports;
+	no.udp_ports = j->lv->privileged ? j->udp_ports : NULL;
+	no.version_intensity = lab->scan.version_intensity;
+	no.scripts = lab->scan.scripts;
+	no.timeout_ms = lab->scan.timeout_s * 1000;
+	no.xml_path = abs;
+	no.privileged = j->lv->privileged && getuid() != 0;
+	no.connect_scan = !j->lv->privileged;
+	argv = asy_nmap_argv(&no);
+	j->cmd = argv ? asy_proc_cmdline(argv) : NULL;
+	if (j->cmd == NULL) {
+		j->r = argv == NULL ? ASY_E_USAGE : ASY_E_NOMEM;
+		if (argv == NULL)
+			asy_buf_puts(&j->why, "the lab's scan settings do not "
+			    "make a valid nmap command");
+		goto out;
+	}
+	j->r = asy_nmap_run(&no, &j->inv, &j->why);
+	asy_buf_printf(&log, "command: %s\nresult: %s\n", j->cmd,
+	    j->r == 0 ? "ok" : j->why.data ? j->why.data :
+	    asy_strerror(j->r));
+	(void)asy_buf_save_file(&log, logp);
+out:
+	asy_nmap_argv_free(argv);
+	asy_buf_release(&log);
+	free(abs);
+	free(logp);
+	return NULL;
+}
+
+/*
+ * nmap on every address of the DUT at once (IPv4 and IPv6 in parallel: a
+ * device scanned on one family only hides what it exposes on the other).
+ * 0 with lv->inv set, 0 with lv->disc_error set, or ASY_E_NOMEM.
+ */
+static int
+discover_all(struct asy_live *lv, const char *udp_ports)
+{
+	const char *addrs[2] = { lv->dut->ipv4, lv->dut->ipv6 };
+	static const char *const labels[2] = { "ipv4", "ipv6" };
+	struct disc_job jobs[2];
+	pthread_t tid[2];
+	int started[2] = { 0, 0 }, r = 0;
+	struct asy_inventory *all = NULL;
+
+	memset(jobs, 0, sizeof(jobs));
+	for (size_t i = 0; i < 2; i++) {
+		jobs[i].lv = lv;
+		jobs[i].addr = addrs[i];
+		jobs[i].label = labels[i];
+		jobs[i].udp_ports = udp_ports;
+		asy_buf_init(&jobs[i].why, 1 << 16);
+		if (addrs[i] == NULL)
+			continue;
+		if (pthread_create(&tid[i], NULL, disc_thread, &jobs[i]) == 0)
+			started[i] = 1;
+		else
+			disc_thread(&jobs[i]);
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (size_t i = 0; i < 2; i++) {
+		struct disc_job *j = &jobs[i];
+
+		if (j->addr == NULL)
+			continue;
+		if (j->r == ASY_E_NOMEM) {
+			r = ASY_E_NOMEM;
+			continue;
+		}
+		if (j->cmd != NULL && append_text(&lv->nmap_cmd, "\n",
+		    j->cmd) < 0)
+			r = ASY_E_NOMEM;
+		if (j->rel != NULL && lv->nmap_xml == NULL) {
+			lv->nmap_xml = j->rel;
+			j->rel = NULL;
+		} else if (j->rel != NULL && lv->nmap_xml2 == NULL) {
+			lv->nmap_xml2 = j->rel;
+			j->rel = NULL;
+		}
+		if (j->r < 0 && lv->disc_error == NULL) {
+			lv->disc_error = asy_strdup_printf("nmap on %s: %s",
+			    j->addr, j->why.data ? j->why.data :
+			    asy_strerror(j->r));
+			lv->disc_harness = 1;
+			if (lv->disc_error == NULL)
+				r = ASY_E_NOMEM;
+		}
+	}
+	if (r == 0 && lv->disc_error == NULL) {
+		for (size_t i = 0; i < 2 && r == 0; i++) {
+			if (jobs[i].inv == NULL)
+				continue;
+			if (all == NULL) {
+				all = jobs[i].inv;
+				jobs[i].inv = NULL;
+			} else
+				r = inventory_merge(all, jobs[i].inv);
+		}
+		if (r == 0 && all != NULL)
+			r = asy_observe(lv->decl, all, &lv->obs);
+		if (r == 0 && all != NULL) {
+			lv->inv = all;
+			all = NULL;
+		}
+	}
+	asy_inventory_free(all);
+	for (size_t i = 0; i < 2; i++) {
+		asy_inventory_free(jobs[i].inv);
+		asy_buf_release(&jobs[i].why);
+		free(jobs[i].rel);
+		free(jobs[i].cmd);
+	}
+	return r;
+}
+
+int
+asy_live_discover(struct asy_live *lv)
+{
+	const char *addrs[2] = { lv->dut->ipv4, lv->dut->ipv6 };
+	struct asy_buf udp;
+	char why[256], *dir = NULL, *pcap = NULL;
+	int r = 0, capturing = 0;
+
+	asy_buf_init(&udp, 1 << 16);
+	lv->nmap_version = asy_nmap_version(lv->lab->tools.nmap);
+	for (size_t i = 0; i < 2; i++)
+		if (addrs[i] != NULL) {
+			r = append_text(&lv->target, ", ", addrs[i]);
+			if (r < 0)
+				goto out;
+		}
+	if (lv->cap != NULL) {
+		r = asy_capture_start(lv->cap);
+		if (r < 0) {
+			lv->cap_error = asy_strdup_printf("the capture thread "
+			    "did not start (%s)", asy_strerror(r));
+			asy_capture_close(lv->cap);
+			lv->cap = NULL;
+			r = 0;
+		}
+	}
+	dir = asy_path_join(lv->work, "discovery");
+	if (dir == NULL || asy_mkdir_p(dir, 0755) < 0) {
+		r = dir == NULL ? ASY_E_NOMEM : ASY_E_IO;
+		goto out;
+	}
+	free(dir);
+	dir = asy_path_join(lv->work, "pcap");
+	if (dir == NULL || asy_mkdir_p(dir, 0755) < 0) {
+		r = dir == NULL ? ASY_E_NOMEM : ASY_E_IO;
+		goto out;
+	}
+	if (lv->cap != NULL) {
+		pcap = asy_path_join(lv->work, "pcap/discovery.pcap");
+		if (pcap == NULL) {
+			r = ASY_E_NOMEM;
+			goto out;
+		}
+		if (asy_capture_begin(lv->cap, pcap) == 0) {
+			capturing = 1;
+			lv->disc_pcap = asy_strdup("pcap/discovery.pcap");
+		}
+	}
+	lv->alive = dut_alive(lv, why, sizeof(why));
+	if (!lv->alive) {
+		lv->alive_why = asy_strdup(why);
+		goto out;
+	}
+	if (lv->lab->scan.udp_top > 0 && lv->privileged) {
+		r = asy_nmap_top_udp(lv->lab->scan.udp_top, &udp);
+		if (r == ASY_E_NOMEM)
+			goto out;
+		if (r < 0) {
+			lv->disc_error = asy_strdup("nmap's nmap-services file "
+			    "was not found, so the top UDP ports are unknown; "
+			    "check the nmap installation");
+			lv->disc_harness = 1;
+			r = 0;
+			goto out;
+		}
+	}
+	r = discover_all(lv, udp.data);
+out:
+	if (capturing) {
+		struct asy_capture_stats st;
+
+		if (asy_capture_end(lv->cap, &st) == 0)
+			lv->disc_dropped = st.dropped + (st.truncated ? 1 : 0);
+		else
+			lv->disc_dropped = 1;
+	}
+	asy_buf_release(&udp);
+	free(dir);
+	free(pcap);
+	return r;
+}
+
+static char *
+product_text(const struct asy_service *s)
+{
+	if (s->product == NULL)
+		return NULL;
+	if (s->version == NULL)
+		return asy_strdup(s->product);
+	return asy_strdup_printf("%s %s", s->product, s->version);
+}
+
+int
+asy_live_report(const struct asy_live *lv, struct asy_report *rep)
+{
+	struct asy_discovery *d;
+	int r;
+
+	r = asy_report_add_tool(rep, "libpcap", asy_capture_version());
+	if (r == 0 && lv->nmap_version != NULL)
+		r = asy_report_add_tool(rep, "nmap", lv->nmap_version);
+	if (r < 0)
+		return r;
+	d = asy_report_discovery(rep);
+	if (d == NULL)
+		return ASY_E_NOMEM;
+	if (asy_set_str(&d->target, lv->target) < 0 ||
+	    asy_set_str(&d->command, lv->nmap_cmd) < 0 ||
+	    asy_set_str(&d->evidence, lv->nmap_xml) < 0 ||
+	    asy_set_str(&d->pcap, lv->disc_pcap) < 0)
+		return ASY_E_NOMEM;
+	if (lv->inv == NULL) {
+		r = asy_set_str(&d->status, lv->alive ? "failed" : "not run");
+		if (r == 0)
+			d->note = lv->alive ? asy_strdup_printf("Discovery "
+			    "failed: %s", lv->disc_error ? lv->disc_error :
+			    "unknown") : asy_strdup_printf("The DUT did not "
+			    "answer at the start of the run (%s).",
+			    lv->alive_why ? lv->alive_why : "no answer");
+		return r < 0 || d->note == NULL ? ASY_E_NOMEM : 0;
+	}
+	if (asy_set_str(&d->status, "done") < 0)
+		return ASY_E_NOMEM;
+	d->note = asy_strdup_printf("%zu open service%s found: %zu declared, "
+	    "%zu not declared in the IXIT, %zu declared disabled but open; "
+	    "%zu declared service%s not seen.", lv->obs->n_open,
+	    lv->obs->n_open == 1 ? "" : "s",
+	    lv->obs->n_count[ASY_MATCH_DECLARED],
+	    lv->obs->n_count[ASY_MATCH_UNDECLARED],
+	    lv->obs->n_count[ASY_MATCH_DISABLED],
+	    lv->obs->n_count[ASY_MATCH_NOT_SEEN],
+	    lv->obs->n_count[ASY_MATCH_NOT_SEEN] == 1 ? "" : "s");
+	if (d->note == NULL)
+		return ASY_E_NOMEM;
+	for (size_t i = 0; i < lv->obs->n; i++) {
+		const struct asy_observed *o = &lv->obs->v[i];
+		struct asy_observed_service *s;
+
+		s = asy_discovery_add(d);
+		if (s == NULL)
+			return ASY_E_NOMEM;
+		s->port = o->port;
+		if (asy_set_str(&s->proto, o->proto) < 0 ||
+		    asy_set_str(&s->match, asy_match_name(o->match)) < 0 ||
+		    asy_set_str(&s->row, o->row ? o->row->id : NULL) < 0)
+			return ASY_E_NOMEM;
+		if (o->svc != NULL) {
+			if (asy_set_str(&s->service, o->svc->name) < 0)
+				return ASY_E_NOMEM;
+			s->product = product_text(o->svc);
+			if (o->svc->product != NULL && s->product == NULL)
+				return ASY_E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+void
+asy_live_free(struct asy_live *lv)
+{
+	if (lv == NULL)
+		return;
+	asy_capture_close(lv->cap);
+	free(lv->cap_error);
+	free(lv->alive_why);
+	asy_inventory_free(lv->inv);
+	free(lv->disc_error);
+	asy_observation_free(lv->obs);
+	free(lv->nmap_xml);
+	free(lv->nmap_xml2);
+	free(lv->disc_pcap);
+	free(lv->target);
+	free(lv->nmap_cmd);
+	free(lv->nmap_version);
+	free(lv->case_pcap);
+	free(lv);
+}

@@ -1,0 +1,29 @@
+/*
+ * The registry of functional test cases: the runner reaches a test only
+ * through this table.  Adding a test case is its own file under testcases/
+ * and one line here; the lint test testcases-registered fails when a
+ * struct asy_testcase defined in testcases/ is missing from this list, and
+ * the unit test test-registry when a listed case or unit is not in its
+ * edition's catalogue.
+ */
+#include "live.h"
+
+extern const struct asy_testcase asy_tc_5_1_1_2, asy_tc_5_1_1_2_v2;
+extern const struct asy_testcase asy_tc_5_1_5_2, asy_tc_5_1_5_2_v2;
+extern const struct asy_testcase asy_tc_5_3_10_1, asy_tc_5_3_10_1_v2;
+extern const struct asy_testcase asy_tc_5_5_5_2;
+extern const struct asy_testcase asy_tc_5_6_1_2, asy_tc_5_6_1_2_v2;
+
+const struct asy_testcase *const asy_testcases[] = {
+	&asy_tc_5_1_1_2,
+	&asy_tc_5_1_1_2_v2,
+	&asy_tc_5_1_5_2,
+	&asy_tc_5_1_5_2_v2,
+	&asy_tc_5_3_10_1,
+	&asy_tc_5_3_10_1_v2,
+	&asy_tc_5_5_5_2,
+	&asy_tc_5_6_1_2,
+	&asy_tc_5_6_1_2_v2,
+};
+
+const size_t asy_n_testcases = ASY_ELEMENTSOF(asy_testcases);

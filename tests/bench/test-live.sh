@@ -1,0 +1,239 @@
+#!/bin/bash
+# A live assessment on the virtual bench, end to end, with the real assay
+# binary, real daemons, real nmap and real captures (needs root and the
+# bench's packages; otherwise exit 77 with the reason).
+#
+#   test-live.sh SRCDIR ASSAY_BIN
+#
+# Checks: the weak device FAILs the completeness units on the SNMP service
+# its IXIT omits, named in the report with its evidence; the hardened one
+# PASSes them; pcaps hold the expected traffic (tshark); the process that
+# talks to the device runs without root privileges; the run folder
+# verifies and a changed pcap is found; no secret reaches the run folder;
+# and bench faults (no nmap, DUT down, no such interface) give ERROR or
+# INCONCLUSIVE, never FAIL.
+set -u
+src=${1:?usage: test-live.sh SRCDIR ASSAY_BIN}
+bin=${2:?usage: test-live.sh SRCDIR ASSAY_BIN}
+bench="$src/tests/bench/bench.sh"
+lab="$src/lab-config/examples/virtual-bench.xml"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the virtual bench needs root (network namespaces)"
+	exit 77
+fi
+for t in nmap tshark xmllint ip; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		echo "SKIP: $t is not installed (bash tools/install-deps.sh)"
+		exit 77
+	fi
+done
+if ! ip netns list >/dev/null 2>&1; then
+	echo "SKIP: this kernel or container has no network namespaces"
+	exit 77
+fi
+
+tmp=$(mktemp -d /tmp/assay-live.XXXXXX)
+chmod 755 "$tmp"
+failures=0
+cleanup() {
+	bash "$bench" link-up hardened >/dev/null 2>&1
+	bash "$bench" down >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; failures=$((failures + 1)); }
+
+# xpath on a report (default namespace): local-name() everywhere.
+unit_verdict() {	# REPORT CASE UNIT
+	xmllint --xpath "string(//*[local-name()='case'][@id='$2']/*[local-name()='unit'][@id='$3']/@verdict)" "$1" 2>/dev/null
+}
+unit_reason() {
+	xmllint --xpath "string(//*[local-name()='case'][@id='$2']/*[local-name()='unit'][@id='$3']/*[local-name()='reason'])" "$1" 2>/dev/null
+}
+service_match() {	# REPORT PROTO PORT
+	xmllint --xpath "string(//*[local-name()='discovery']/*[local-name()='service'][@proto='$2'][@port='$3']/@match)" "$1" 2>/dev/null
+}
+frames() {	# PCAP FILTER
+	tshark -n -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | wc -l
+}
+
+# A copy of the lab config with absolute paths, for the fault cases.
+lab_copy() {	# NAME SED-EXPRESSION...
+	local out="$tmp/$1.xml"; shift
+	sed -e "s#\.\./\.\./#$src/#g" -e "s#\${LABDIR}/\.\./\.\./#$src/#g" \
+	    "$@" "$lab" >"$out"
+	echo "$out"
+}
+
+echo "# bench up"
+if ! bash "$bench" up; then
+	echo "not ok - the bench did not come up"
+	exit 1
+fi
+
+# ---- weak, with the privileges of the assessing process watched --------
+echo "# assay run --lab ... --dut weak"
+"$bin" run --lab "$lab" --dut weak --batch --out "$tmp/weak" \
+    >"$tmp/weak.out" 2>"$tmp/weak.err" &
+apid=$!
+priv=""
+for _ in $(seq 1 600); do
+	child=$(pgrep -P "$apid" -x assay | head -n 1)
+	if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
+		priv=$(grep -E '^(Uid|Gid|CapEff):' "/proc/$child/status")
+		[ -n "$priv" ] && break
+	fi
+	kill -0 "$apid" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$apid"
+code=$?
+cat "$tmp/weak.out"
+if [ "$code" -eq 1 ]; then ok "weak: exit code 1 (FAIL)"; else
+	fail "weak: exit code $code, want 1"; cat "$tmp/weak.err"; fi
+nobody=$(id -u nobody)
+if echo "$priv" | grep -qE "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody$" &&
+    echo "$priv" | grep -qE '^CapEff:[[:space:]]+0+$'; then
+	ok "the assessing process ran as nobody with no effective capabilities"
+else
+	fail "the assessing process kept privileges: $(echo "$priv" | tr '\n' ' ')"
+fi
+rep="$tmp/weak/report.xml"
+if [ "$(service_match "$rep" udp 161)" = "undeclared" ]; then
+	ok "weak: udp/161 is reported as undeclared"
+else
+	fail "weak: udp/161 is '$(service_match "$rep" udp 161)', want undeclared"
+fi
+for p in "tcp 22" "tcp 23" "tcp 80" "tcp 1883"; do
+	set -- $p
+	m=$(service_match "$rep" "$1" "$2")
+	if [ "$m" = "declared" ]; then ok "weak: $1/$2 declared and seen"; else
+		fail "weak: $1/$2 is '$m', want declared"; fi
+done
+for cu in "5.1-1-2 a" "5.1-5-2 a" "5.5-5-2 b" "5.6-1-2 b"; do
+	set -- $cu
+	v=$(unit_verdict "$rep" "$1" "$2")
+	why=$(unit_reason "$rep" "$1" "$2")
+	if [ "$v" = "FAIL" ] && echo "$why" | grep -q "udp/161 (snmp"; then
+		ok "weak: $1 $2 FAIL naming udp/161"
+	else
+		fail "weak: $1 $2 is $v ($why)"
+	fi
+done
+if xmllint --noout --schema "$src/reports/schema/report.xsd" "$rep" 2>/dev/null; then
+	ok "weak: report.xml is valid against report.xsd"
+else
+	fail "weak: report.xml does not validate"
+fi
+pc="$tmp/weak/pcap/discovery.pcap"
+n=$(frames "$pc" "ip.dst==198.18.1.2 && tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==22")
+if [ "$n" -gt 0 ]; then ok "weak: discovery.pcap has $n SYNs to tcp/22"; else
+	fail "weak: no SYN to tcp/22 in discovery.pcap"; fi
+n=$(frames "$pc" "ip.src==198.18.1.2 && snmp")
+if [ "$n" -gt 0 ]; then ok "weak: discovery.pcap has $n SNMP answers from the DUT"; else
+	fail "weak: no SNMP answer in discovery.pcap"; fi
+n=$(frames "$pc" "!(ip.addr==198.18.1.2 || ipv6.addr==fd00:a55a:1::2 || eth.addr==02:a5:5a:01:00:02 || arp.dst.proto_ipv4==198.18.1.2 || arp.src.proto_ipv4==198.18.1.2)")
+if [ "$n" -eq 0 ]; then ok "weak: discovery.pcap holds only the DUT's traffic"; else
+	fail "weak: $n frames in discovery.pcap are not the DUT's"; fi
+pc="$tmp/weak/pcap/5.1-1-2.pcap"
+n=$(frames "$pc" "ip.dst==198.18.1.2 && tcp.flags.syn==1")
+if [ "$n" -gt 0 ]; then ok "weak: 5.1-1-2.pcap holds the alive checks ($n SYNs)"; else
+	fail "weak: 5.1-1-2.pcap has no traffic to the DUT"; fi
+for f in discovery/nmap-ipv4.xml discovery/nmap-ipv6.xml inputs/lab.xml \
+    inputs/ics.xml inputs/ixit.xml report.html junit.xml; do
+	[ -s "$tmp/weak/$f" ] && ok "weak: $f present" || fail "weak: $f missing"
+done
+if grep -q 'name="nmap"' "$rep"; then ok "weak: nmap version recorded"; else
+	fail "weak: no nmap version in the report"; fi
+if "$bin" verify "$tmp/weak" >/dev/null; then ok "weak: assay verify: intact"; else
+	fail "weak: assay verify failed on a fresh run"; fi
+printf 'x' >>"$tmp/weak/pcap/discovery.pcap"
+"$bin" verify "$tmp/weak" >"$tmp/verify.out" 2>&1
+code=$?
+if [ "$code" -eq 1 ] && grep -q "pcap/discovery.pcap" "$tmp/verify.out"; then
+	ok "weak: a changed pcap is found by assay verify"
+else
+	fail "weak: verify after a change: exit $code"; cat "$tmp/verify.out"
+fi
+
+# ---- hardened ------------------------------------------------------------
+echo "# assay run --lab ... --dut hardened"
+"$bin" run --lab "$lab" --dut hardened --batch --out "$tmp/hardened" \
+    >"$tmp/hardened.out" 2>"$tmp/hardened.err"
+code=$?
+cat "$tmp/hardened.out"
+case $code in 0|1|3) ok "hardened: a verdict exit code ($code)" ;;
+*) fail "hardened: exit code $code"; cat "$tmp/hardened.err" ;; esac
+rep="$tmp/hardened/report.xml"
+for cu in "5.1-1-2 a" "5.1-5-2 a" "5.5-5-2 b" "5.6-1-2 b"; do
+	set -- $cu
+	v=$(unit_verdict "$rep" "$1" "$2")
+	if [ "$v" = "PASS" ]; then ok "hardened: $1 $2 PASS"; else
+		fail "hardened: $1 $2 is $v ($(unit_reason "$rep" "$1" "$2"))"; fi
+done
+n=$(xmllint --xpath "count(//*[local-name()='service'][@match='undeclared'])" "$rep")
+if [ "$n" = "0" ]; then ok "hardened: nothing undeclared"; else
+	fail "hardened: $n undeclared services"; fi
+leaked=0
+for f in /run/assay-bench/hardened/web.pass /run/assay-bench/hardened/mqtt.pass; do
+	[ -s "$f" ] || continue
+	if grep -rqF "$(head -n 1 "$f")" "$tmp/hardened" "$tmp/hardened.out" "$tmp/hardened.err"; then
+		leaked=1
+	fi
+done
+if [ $leaked -eq 0 ]; then ok "hardened: no secret of the lab in the run folder or output"; else
+	fail "hardened: a secret of the lab was written out"; fi
+
+# ---- faults: never a FAIL of the device ---------------------------------
+quick='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#'
+echo "# fault: nmap missing"
+l=$(lab_copy nonmap -e "$quick" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#')
+"$bin" run --lab "$l" --dut hardened --batch --out "$tmp/nonmap" >/dev/null 2>"$tmp/nonmap.err"
+code=$?
+v=$(unit_verdict "$tmp/nonmap/report.xml" 5.1-1-2 a)
+if [ "$v" = "ERROR" ] && unit_reason "$tmp/nonmap/report.xml" 5.1-1-2 a | grep -q "nmap"; then
+	ok "no nmap: 5.1-1-2 a is ERROR naming nmap (exit $code)"
+else
+	fail "no nmap: 5.1-1-2 a is '$v' (exit $code)"; cat "$tmp/nonmap.err"
+fi
+
+echo "# fault: the DUT is down"
+bash "$bench" link-down hardened
+l=$(lab_copy down -e "$quick")
+"$bin" run --lab "$l" --dut hardened --batch --out "$tmp/down" >/dev/null 2>"$tmp/down.err"
+code=$?
+bash "$bench" link-up hardened
+v=$(unit_verdict "$tmp/down/report.xml" 5.6-1-2 b)
+if [ "$v" = "INCONCLUSIVE" ] && unit_reason "$tmp/down/report.xml" 5.6-1-2 b | grep -q "did not answer"; then
+	ok "DUT down: 5.6-1-2 b is INCONCLUSIVE, the DUT did not answer (exit $code)"
+else
+	fail "DUT down: 5.6-1-2 b is '$v' (exit $code)"; cat "$tmp/down.err"
+fi
+
+echo "# fault: no such interface"
+l=$(lab_copy noif -e "$quick" -e 's#name="asy-hard0"#name="asy-nosuch0"#')
+"$bin" run --lab "$l" --dut hardened --batch --out "$tmp/noif" >/dev/null 2>"$tmp/noif.err"
+code=$?
+v=$(unit_verdict "$tmp/noif/report.xml" 5.1-1-2 a)
+if grep -q "asy-nosuch0" "$tmp/noif.err" && { [ "$v" = "INCONCLUSIVE" ] || [ "$v" = "ERROR" ]; }; then
+	ok "no such interface: a warning naming it, 5.1-1-2 a $v (exit $code)"
+else
+	fail "no such interface: 5.1-1-2 a is '$v' (exit $code)"; cat "$tmp/noif.err"
+fi
+for r in nonmap down noif; do
+	n=$(xmllint --xpath "count(//*[local-name()='case'][@id='5.1-1-2' or @id='5.1-5-2' or @id='5.6-1-2' or @id='5.5-5-2']/*[local-name()='unit'][@verdict='FAIL'])" "$tmp/$r/report.xml" 2>/dev/null)
+	if [ "$n" = "0" ]; then ok "$r: no FAIL from a bench fault"; else
+		fail "$r: $n FAIL verdicts from a bench fault"; fi
+done
+
+echo "# bench down"
+bash "$bench" down
+if [ $failures -eq 0 ]; then
+	echo "all live checks passed"
+	exit 0
+fi
+echo "$failures live checks failed"
+exit 1

@@ -1,0 +1,126 @@
+/*
+ * The functional test registry (testcases/registry.c) against the
+ * catalogues: every registered case and unit exists in its edition, is a
+ * functional unit there and needs the network (the only capability the
+ * registered tests use so far), and nothing is registered twice.  Also the
+ * lookup the runner uses.
+ */
+#include <check.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "diag.h"
+#include "error.h"
+#include "live.h"
+#include "ut.h"
+#include "xml.h"
+
+static struct asy_catalogue *
+load_edition(const char *edition)
+{
+	struct asy_catalogue *cat = NULL;
+	struct asy_diags d;
+	char *rel, *path;
+	int r;
+
+	rel = asy_strdup_printf("ics-ixit/catalogue/%s.xml", edition);
+	ck_assert_ptr_nonnull(rel);
+	path = ut_src(rel);
+	asy_diags_init(&d);
+	r = asy_catalogue_load(path, &d, &cat);
+	ck_assert_msg(r == 0, "cannot load the catalogue %s", path);
+	asy_diags_release(&d);
+	free(path);
+	free(rel);
+	return cat;
+}
+
+START_TEST(registered_units_exist)
+{
+	static const char *const editions[] = {
+		"ts103701-v1.1.1", "ts103701-v2.1.1",
+	};
+	size_t seen = 0;
+
+	ck_assert_uint_gt(asy_n_testcases, 0);
+	for (size_t e = 0; e < ASY_ELEMENTSOF(editions); e++) {
+		struct asy_catalogue *cat = load_edition(editions[e]);
+
+		for (size_t i = 0; i < asy_n_testcases; i++) {
+			const struct asy_testcase *tc = asy_testcases[i];
+			const struct asy_cat_case *cc;
+
+			if (strcmp(tc->edition, editions[e]) != 0)
+				continue;
+			seen++;
+			cc = asy_catalogue_case(cat, tc->id);
+			ck_assert_msg(cc != NULL, "%s: case %s is not in the "
+			    "catalogue", tc->edition, tc->id);
+			ck_assert_uint_gt(tc->n_units, 0);
+			for (size_t j = 0; j < tc->n_units; j++) {
+				const struct asy_cat_unit *cu = NULL;
+
+				for (size_t k = 0; k < cc->n_units; k++)
+					if (strcmp(cc->units[k].id,
+					    tc->units[j].unit) == 0)
+						cu = &cc->units[k];
+				ck_assert_msg(cu != NULL, "%s %s: no unit %s",
+				    tc->edition, tc->id, tc->units[j].unit);
+				ck_assert_msg(cu->kind == ASY_KIND_FUNCTIONAL,
+				    "%s %s %s is not functional", tc->edition,
+				    tc->id, cu->id);
+				ck_assert_msg(cu->needs == ASY_NEED_NETWORK,
+				    "%s %s %s needs more than the network",
+				    tc->edition, tc->id, cu->id);
+				ck_assert(tc->units[j].run != NULL);
+			}
+			/* Registered once per edition. */
+			for (size_t k = i + 1; k < asy_n_testcases; k++)
+				ck_assert_msg(strcmp(asy_testcases[k]->edition,
+				    tc->edition) != 0 || strcmp(
+				    asy_testcases[k]->id, tc->id) != 0,
+				    "%s %s registered twice", tc->edition,
+				    tc->id);
+		}
+		asy_catalogue_free(cat);
+	}
+	ck_assert_uint_eq(seen, asy_n_testcases);
+}
+END_TEST
+
+START_TEST(lookup)
+{
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.1-1-2",
+	    "a") != NULL);
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.1-1-2",
+	    "b") == NULL);
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.1-1-1",
+	    "a") == NULL);
+	ck_assert(asy_testcase_find("ts103701-v9", "5.1-1-2", "a") == NULL);
+	ck_assert(asy_testcase_find("ts103701-v2.1.1", "5.6-1-2",
+	    "a") != NULL);
+	ck_assert(asy_testcase_find("ts103701-v2.1.1", "5.6-1-2",
+	    "b") == NULL);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("registry");
+	TCase *tc = tcase_create("registry");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, registered_units_exist);
+	tcase_add_test(tc, lookup);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	asy_xml_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
