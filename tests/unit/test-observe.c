@@ -298,13 +298,11 @@ START_TEST(completeness_verdicts)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+observe_suite(void)
 {
 	Suite *s = suite_create("observe");
 	TCase *tc = tcase_create("observe");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, matches);
@@ -312,10 +310,15 @@ main(void)
 	tcase_add_test(tc, label_caps_device_strings);
 	tcase_add_test(tc, completeness_verdicts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	return s;
+}
+
+int
+main(void)
+{
+	int r;
+
+	r = ut_main(observe_suite());
 	asy_xml_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return r;
 }

@@ -106,21 +106,24 @@ START_TEST(lookup)
 }
 END_TEST
 
-int
-main(void)
+static Suite *
+registry_suite(void)
 {
 	Suite *s = suite_create("registry");
 	TCase *tc = tcase_create("registry");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, registered_units_exist);
 	tcase_add_test(tc, lookup);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	return s;
+}
+
+int
+main(void)
+{
+	int r;
+
+	r = ut_main(registry_suite());
 	asy_xml_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return r;
 }
