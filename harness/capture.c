@@ -245,6 +245,11 @@ capture_thread(void *arg)
 		n = pcap_dispatch(c->p, -1, on_packet, (u_char *)c);
 		if (n > 0)
 			c->last_ms = now_ms();
+		/* Tests read the current file while the case runs (the
+		 * cleartext scan): what was written is on disk within one
+		 * dispatch, at most a hundred flushes a second. */
+		if (n > 0 && c->dumper != NULL)
+			(void)pcap_dump_flush(c->dumper);
 		if (n == PCAP_ERROR) {
 			snprintf(c->errmsg, sizeof(c->errmsg), "%s",
 			    pcap_geterr(c->p));
@@ -497,6 +502,52 @@ asy_capture_filter(const char *ipv4, const char *ipv6, const char *mac)
 		return NULL;
 	}
 	return asy_buf_steal(&b);
+}
+
+int
+asy_capture_each(const char *path, asy_frame_fn *fn, void *ctx,
+    char *errbuf, size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p;
+	unsigned long no = 0;
+	int r = 0, n;
+
+	p = pcap_open_offline(path, eb);
+	if (p == NULL) {
+		snprintf(errbuf, errlen, "%s", eb);
+		return ASY_E_IO;
+	}
+	for (;;) {
+		struct asy_frame f;
+
+		n = pcap_next_ex(p, &h, &data);
+		if (n == PCAP_ERROR_BREAK)
+			break;		/* end of file */
+		if (n != 1) {
+			/* A file still being written may end inside a
+			 * record: what came before it stands. */
+			snprintf(errbuf, errlen, "%s", pcap_geterr(p));
+			if (no == 0) {
+				r = ASY_E_IO;
+				goto out;
+			}
+			break;
+		}
+		f.no = ++no;
+		f.ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+		f.data = data;
+		f.caplen = h->caplen;
+		f.len = h->len;
+		f.linktype = pcap_datalink(p);
+		if (fn(&f, ctx) != 0)
+			break;
+	}
+out:
+	pcap_close(p);
+	return r;
 }
 
 const char *

@@ -60,6 +60,28 @@ void	asy_capture_close(struct asy_capture *c);
 char	*asy_capture_filter(const char *ipv4, const char *ipv6,
 	    const char *mac);
 
+/* One frame of a pcap file, numbered from 1 as Wireshark numbers it. */
+struct asy_frame {
+	unsigned long		 no;
+	double			 ts;		/* seconds since the epoch */
+	const unsigned char	*data;		/* caplen bytes, from the link
+						   layer on */
+	size_t			 caplen, len;
+	int			 linktype;	/* DLT_EN10MB (1), ... */
+};
+
+/* Return nonzero to stop the walk. */
+typedef int asy_frame_fn(const struct asy_frame *f, void *ctx);
+
+/*
+ * Call fn for each frame of the pcap file at path (also one still being
+ * written by a capture: the current file is flushed after every batch).
+ * 0, or ASY_E_IO with libpcap's message in errbuf when the file cannot be
+ * read at all; a record cut short at the end stops the walk quietly.
+ */
+int	asy_capture_each(const char *path, asy_frame_fn *fn, void *ctx,
+	    char *errbuf, size_t errlen);
+
 /* libpcap's version string, for the report's tool list. */
 const char *asy_capture_version(void);
 

@@ -18,6 +18,10 @@ static const struct {
 	{ ASY_E_INTERNAL,	"internal error" },
 	{ ASY_E_MISMATCH,	"verification found differences" },
 	{ ASY_E_NOTREG,		"not a regular file" },
+	{ ASY_E_TIMEOUT,	"timed out" },
+	{ ASY_E_CLOSED,		"connection closed by the peer" },
+	{ ASY_E_REFUSED,	"connection refused" },
+	{ ASY_E_PROTO,		"protocol error from the peer" },
 };
 
 const char *

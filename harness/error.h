@@ -18,6 +18,10 @@ enum {
 	ASY_E_INTERNAL	= -9,	/* a bug in assay */
 	ASY_E_MISMATCH	= -10,	/* verification found differences */
 	ASY_E_NOTREG	= -11,	/* not a regular file */
+	ASY_E_TIMEOUT	= -12,	/* the peer did not answer in time */
+	ASY_E_CLOSED	= -13,	/* the peer closed the connection */
+	ASY_E_REFUSED	= -14,	/* the peer refused the connection */
+	ASY_E_PROTO	= -15,	/* the peer broke its protocol */
 };
 
 const char	*asy_strerror(int err);

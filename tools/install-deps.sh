@@ -7,11 +7,14 @@ packages=(
 	# build
 	gcc meson ninja-build pkg-config
 	# libraries (see meson.build)
-	libxml2-dev libpcap-dev libssh-dev libmicrohttpd-dev libssl-dev check
+	libxml2-dev libpcap-dev libssh-dev libmicrohttpd-dev libssl-dev
+	libcurl4-openssl-dev check
 	# tests: schema checks from the shell, and pty handling
 	libxml2-utils
 	# the tools assay runs
 	nmap tshark tcpdump
+	# benchmarks: the brute-force rate is compared with hydra's
+	hydra
 	# the virtual bench (tests/bench): network namespaces and the daemons
 	# of its two devices, and the clients its test drives them with
 	iproute2 procps util-linux nftables socat openssl curl

@@ -1,0 +1,50 @@
+/*
+ * Cleartext in captures: credentials and personal data that crossed the
+ * wire unencrypted, named by frame number (1-based, as Wireshark numbers
+ * them).  Reads pcap files through capture.h; decodes Ethernet, IPv4,
+ * IPv6, TCP and UDP with bounds checks on every field.
+ */
+#ifndef ASSAY_PCAPSCAN_H
+#define ASSAY_PCAPSCAN_H
+
+#include <stddef.h>
+
+struct asy_clear_finding {
+	unsigned long	 frame;
+	char		*proto;		/* "telnet", "http", "mqtt", "ftp",
+					   "snmp", "pop3", "imap", ... */
+	char		*kind;		/* "credentials", "personal data",
+					   "user name" (a user name without
+					   its password: HTTP Digest, MQTT
+					   without a password) */
+	char		*what;		/* in words, secrets never printed:
+					   "HTTP Basic credentials of user
+					   \"admin\" (password not shown)",
+					   "e-mail address owner@example.com" */
+	char		*src, *dst;	/* "198.18.1.1:40000" */
+};
+
+struct asy_clear_opts {
+	const char *const *needles;	/* personal data to look for
+					   (declared serial numbers, ...),
+					   NULL-terminated, or NULL */
+	int		 emails;	/* also any e-mail address */
+	size_t		 max_findings;	/* 0: 100 */
+};
+
+/*
+ * Scan one pcap file.  Credentials: HTTP Authorization Basic (and Digest
+ * user names), telnet logins (what the client sends after a login and a
+ * password prompt), MQTT CONNECT with user name or password, SNMP
+ * communities, FTP/POP3/IMAP USER/PASS/LOGIN.  Personal data: the needles
+ * and e-mail addresses in any TCP or UDP payload.  Findings are appended
+ * to *f / *n (grown; free with asy_clear_findings_free()); one finding per
+ * kind, protocol and value.  0, ASY_E_IO (the file cannot be read: why),
+ * ASY_E_NOMEM.
+ */
+int	asy_pcap_cleartext(const char *path, const struct asy_clear_opts *o,
+	    struct asy_clear_finding **f, size_t *n, char *why,
+	    size_t why_len);
+void	asy_clear_findings_free(struct asy_clear_finding *f, size_t n);
+
+#endif
