@@ -26,6 +26,7 @@
 
 /* Cap on a secret: the first line of a file, at most this many bytes. */
 #define SECRET_MAX	4096
+#define KEY_MAX		65536	/* an ssh-key credential file */
 
 /* Longest OS network interface name (IFNAMSIZ - 1 on Linux). */
 #define IFNAME_MAX	15
@@ -148,6 +149,10 @@ dut_release(struct asy_lab_dut *t)
 	free(t->answers);
 	free(t->catalogue);
 	free(t->creds);
+	if (t->cred_for != NULL)
+		for (size_t i = 0; i < t->n_creds; i++)
+			free(t->cred_for[i]);
+	free(t->cred_for);
 	for (size_t i = 0; i < t->n_cmds; i++)
 		cmd_release(&t->cmds[i]);
 	free(t->cmds);
@@ -175,6 +180,9 @@ asy_lab_free(struct asy_lab *lab)
 	free(lab->tools.tshark);
 	free(lab->scan.tcp_ports);
 	free(lab->scan.scripts);
+	for (size_t i = 0; i < lab->n_wordlists; i++)
+		free(lab->wordlists[i]);
+	free(lab->wordlists);
 	free(lab);
 }
 
@@ -467,6 +475,24 @@ static const struct num_attr num_attrs[] = {
 	{ "scan", "timeout", 10, 86400, 900,
 	  "10 to 86400 (seconds)",
 	  offsetof(struct asy_lab, scan.timeout_s), 0 },
+	{ "budget", "attempts", 1, 100000, 100,
+	  "1 to 100000 (password guesses a login path)",
+	  offsetof(struct asy_lab, budget.attempts), 0 },
+	{ "budget", "seconds", 1, 86400, 60,
+	  "1 to 86400 (seconds of guessing a login path)",
+	  offsetof(struct asy_lab, budget.seconds), 0 },
+	{ "budget", "workers", 1, 16, 4,
+	  "1 to 16 (parallel connections while guessing)",
+	  offsetof(struct asy_lab, budget.workers), 0 },
+	{ "budget", "timeout", 100, 120000, 5000,
+	  "100 to 120000 (milliseconds a request may take)",
+	  offsetof(struct asy_lab, budget.timeout_ms), 0 },
+	{ "budget", "fuzz-cases", 0, 100000, 200,
+	  "0 to 100000 (malformed inputs an endpoint; 0: no fuzzing)",
+	  offsetof(struct asy_lab, budget.fuzz_cases), 0 },
+	{ "budget", "fuzz-seconds", 1, 86400, 60,
+	  "1 to 86400 (seconds of fuzzing an endpoint)",
+	  offsetof(struct asy_lab, budget.fuzz_seconds), 0 },
 	{ "scan", "version-intensity", 0, 9, 7,
 	  "0 to 9 (nmap --version-intensity)",
 	  offsetof(struct asy_lab, scan.version_intensity), 1 },
@@ -607,6 +633,41 @@ load_scan(struct loader *L, const struct asy_xnode *root)
 	if (scripts != NULL && *scripts != '\0') {
 		check_scripts(L, n, scripts);
 		lab->scan.scripts = ldup(L, scripts);
+	}
+}
+
+/* <wordlist file="..."/>: more user:password pairs to try. */
+static void
+load_wordlists(struct loader *L, const struct asy_xnode *root)
+{
+	struct asy_lab *lab = L->lab;
+	size_t n = 0;
+
+	for (size_t i = 0; i < root->n_children; i++)
+		if (strcmp(root->children[i].name, "wordlist") == 0)
+			n++;
+	if (n == 0)
+		return;
+	lab->wordlists = calloc(n, sizeof(*lab->wordlists));
+	if (lab->wordlists == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < root->n_children; i++) {
+		const struct asy_xnode *w = &root->children[i];
+		char *path;
+
+		if (strcmp(w->name, "wordlist") != 0)
+			continue;
+		path = resolve(L, asy_xnode_attr(w, "file"));
+		if (path == NULL)
+			continue;
+		if (access(path, R_OK) != 0)
+			LERR(L, w->line, "wordlist %.200s cannot be read (%s); "
+			    "give the path of a file of user:password lines, "
+			    "relative to this lab config", path,
+			    strerror(errno));
+		lab->wordlists[lab->n_wordlists++] = path;
 	}
 }
 
@@ -894,6 +955,17 @@ load_creds(struct loader *L, const struct asy_xnode *root)
 		c->file = resolve(L, file);
 		c->env = ldup(L, env);
 		c->line = n->line;
+		{
+			const char *type = asy_xnode_attr(n, "type");
+
+			c->ssh_key = type != NULL &&
+			    strcmp(type, "ssh-key") == 0;
+			if (c->ssh_key && env != NULL)
+				LERR(L, n->line, "credential %s is an ssh-key "
+				    "but names an environment variable; a "
+				    "key is read from a file: use file=\"PATH\"",
+				    id);
+		}
 		if (c->id == NULL) {
 			cred_release(c);
 			memset(c, 0, sizeof(*c));
@@ -1049,7 +1121,8 @@ load_uses(struct loader *L, const struct asy_xnode *dn,
 		if (strcmp(dn->children[i].name, "uses") == 0)
 			n_uses++;
 	t->creds = calloc(n_uses + 1, sizeof(*t->creds));
-	if (t->creds == NULL) {
+	t->cred_for = calloc(n_uses + 1, sizeof(*t->cred_for));
+	if (t->creds == NULL || t->cred_for == NULL) {
 		L->nomem = 1;
 		return;
 	}
@@ -1078,6 +1151,12 @@ load_uses(struct loader *L, const struct asy_xnode *dn,
 			LERR(L, n->line, "DUT %s uses credential %s twice; "
 			    "keep one <uses>", t->name, id);
 			continue;
+		}
+		if (asy_xnode_attr(n, "for") != NULL) {
+			t->cred_for[t->n_creds] = ldup(L,
+			    asy_xnode_attr(n, "for"));
+			if (t->cred_for[t->n_creds] == NULL)
+				continue;
 		}
 		t->creds[t->n_creds++] = c;
 	}
@@ -1378,6 +1457,7 @@ asy_lab_load(const char *path, struct asy_diags *d, struct asy_lab **out)
 	load_numbers(&L, root);
 	load_capture(&L, root);
 	load_scan(&L, root);
+	load_wordlists(&L, root);
 	load_creds(&L, root);
 	load_duts(&L, root);
 
@@ -1418,8 +1498,9 @@ asy_secret_free(char *secret)
  * (ASY_E_TOOBIG) rather than cut.
  */
 static int
-secret_from_file(const char *path, char **secret)
+secret_from_file(const char *path, int whole, char **secret)
 {
+	size_t max = whole ? KEY_MAX : SECRET_MAX;
 	char *s = NULL;
 	size_t len = 0, end;
 	struct stat st;
@@ -1439,14 +1520,14 @@ secret_from_file(const char *path, char **secret)
 		r = ASY_E_NOTREG;
 		goto out;
 	}
-	s = malloc(SECRET_MAX + 2);
+	s = malloc(max + 2);
 	if (s == NULL) {
 		r = ASY_E_NOMEM;
 		goto out;
 	}
 	/* One byte more than a secret may have, to tell a long line. */
-	while (len < SECRET_MAX + 1) {
-		ssize_t n = read(fd, s + len, SECRET_MAX + 1 - len);
+	while (len < max + 1) {
+		ssize_t n = read(fd, s + len, max + 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1456,16 +1537,18 @@ secret_from_file(const char *path, char **secret)
 		}
 		if (n == 0)
 			break;
-		if (memchr(s + len, '\n', (size_t)n) != NULL) {
+		if (!whole && memchr(s + len, '\n', (size_t)n) != NULL) {
 			len += (size_t)n;
 			break;
 		}
 		len += (size_t)n;
 	}
+	/* A key file is kept whole, its line ends included. */
 	for (end = 0; end < len; end++)
-		if (s[end] == '\n' || s[end] == '\r' || s[end] == '\0')
+		if ((!whole && (s[end] == '\n' || s[end] == '\r')) ||
+		    s[end] == '\0')
 			break;
-	if (end > SECRET_MAX) {
+	if (end > max) {
 		r = ASY_E_TOOBIG;
 		goto out;
 	}
@@ -1473,18 +1556,61 @@ secret_from_file(const char *path, char **secret)
 		r = ASY_E_NOTFOUND;
 		goto out;
 	}
-	explicit_bzero(s + end, SECRET_MAX + 2 - end);
+	explicit_bzero(s + end, max + 2 - end);
 	*secret = s;
 	s = NULL;
 	r = 0;
 out:
 	if (s != NULL) {
-		explicit_bzero(s, SECRET_MAX + 2);
+		explicit_bzero(s, max + 2);
 		free(s);
 	}
 	if (fd >= 0)
 		close(fd);
 	return r;
+}
+
+/* Does the space-separated list name id? */
+static int
+list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	while (*list != '\0') {
+		size_t len = strcspn(list, " \t\n");
+
+		if (len == n && strncmp(list, id, n) == 0)
+			return 1;
+		list += len;
+		list += strspn(list, " \t\n");
+	}
+	return 0;
+}
+
+const struct asy_lab_cred *
+asy_lab_cred_for(const struct asy_lab_dut *dut, const char *row_id,
+    int ssh_key)
+{
+	const struct asy_lab_cred *any = NULL;
+
+	if (dut == NULL)
+		return NULL;
+	for (size_t i = 0; i < dut->n_creds; i++) {
+		const struct asy_lab_cred *c = dut->creds[i];
+		const char *f = dut->cred_for != NULL ? dut->cred_for[i] :
+		    NULL;
+
+		if (c->ssh_key != ssh_key)
+			continue;
+		if (f == NULL) {
+			if (any == NULL)
+				any = c;
+			continue;
+		}
+		if (row_id != NULL && list_has(f, row_id))
+			return c;
+	}
+	return any;
 }
 
 int
@@ -1496,7 +1622,7 @@ asy_lab_secret(const struct asy_lab_cred *c, char **secret)
 	if (c == NULL || secret == NULL)
 		return ASY_E_INTERNAL;
 	if (c->file != NULL)
-		return secret_from_file(c->file, secret);
+		return secret_from_file(c->file, c->ssh_key, secret);
 	if (c->env == NULL)
 		return ASY_E_NOTFOUND;
 	v = getenv(c->env);

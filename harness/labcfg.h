@@ -43,6 +43,8 @@ struct asy_lab_cred {
 	char		*user;		/* account name, or NULL */
 	char		*file;		/* secret read from this file, or NULL */
 	char		*env;		/* ... or this environment variable */
+	int		 ssh_key;	/* type="ssh-key": the secret is a
+					   private key file, not one line */
 	unsigned long	 line;
 };
 
@@ -67,6 +69,9 @@ struct asy_lab_dut {
 	char		*answers;	/* answers file for this DUT, or NULL */
 	char		*catalogue;	/* or NULL: the edition's default */
 	const struct asy_lab_cred **creds;	/* credentials of this DUT */
+	char		**cred_for;	/* per credential: the IXIT
+					   1-AuthMech rows it is for, space
+					   separated, or NULL (any) */
 	size_t		 n_creds;
 	struct asy_lab_cmd *cmds;	/* control commands */
 	size_t		 n_cmds;
@@ -116,6 +121,17 @@ struct asy_lab {
 		unsigned	version_intensity; /* 0..9; 7 */
 		char		*scripts;	/* NSE, comma-separated */
 	} scan;
+	/* What the functional tests may spend on a DUT (<budget>). */
+	struct {
+		unsigned long	attempts;	/* guesses a login path; 100 */
+		unsigned long	seconds;	/* guessing a path; 60 */
+		unsigned long	workers;	/* parallel guessing; 4 */
+		unsigned long	timeout_ms;	/* one request; 5000 */
+		unsigned long	fuzz_cases;	/* inputs an endpoint; 200 */
+		unsigned long	fuzz_seconds;	/* fuzzing an endpoint; 60 */
+	} budget;
+	char		**wordlists;	/* more user:password files */
+	size_t		 n_wordlists;
 };
 
 /*
@@ -140,9 +156,15 @@ int	asy_lab_in_scope(const struct asy_lab *lab, const char *addr);
 const struct asy_lab_cmd *asy_lab_cmd(const struct asy_lab_dut *dut,
 	    const char *action);
 
+/* The credential of dut for IXIT authentication row row_id (one whose
+ * for= names it, else one without for=), of the kind asked (ssh_key 0 a
+ * password, 1 a key), or NULL. */
+const struct asy_lab_cred *asy_lab_cred_for(const struct asy_lab_dut *dut,
+	    const char *row_id, int ssh_key);
+
 /*
- * Read a credential's secret (file: first line, without the newline; env:
- * the variable) into a fresh string the caller wipes with asy_secret_free().
+ * Read a credential's secret (password: first line, without the newline;
+ * ssh-key: the whole key file, at most 64 KiB; env: the variable) into a fresh string the caller wipes with asy_secret_free().
  * ASY_E_NOTFOUND when the file or variable is missing or empty.
  */
 int	asy_lab_secret(const struct asy_lab_cred *c, char **secret);

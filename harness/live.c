@@ -180,25 +180,72 @@ alive_ports(const struct asy_live *lv, unsigned *ports, size_t max)
 	return n;
 }
 
-/* Is the DUT alive?  Any of its addresses answering is enough. */
+/*
+ * Is the DUT alive?  Any of its addresses answering is enough.  The port
+ * that answered last is asked first, then a closed port (1: a RST proves
+ * the host is up without opening a connection a rate limit would count),
+ * then the open ones.
+ */
 static int
-dut_alive(const struct asy_live *lv, char *why, size_t why_len)
+dut_alive(struct asy_live *lv, char *why, size_t why_len)
 {
 	const char *addrs[2] = { lv->dut->ipv4, lv->dut->ipv6 };
-	unsigned ports[8];
-	size_t n = alive_ports(lv, ports, ASY_ELEMENTSOF(ports));
+	unsigned ports[8], order[10];
+	size_t n = alive_ports(lv, ports, ASY_ELEMENTSOF(ports)), m = 0;
 
+	if (lv->alive_port != 0)
+		order[m++] = lv->alive_port;
+	order[m++] = 1;
+	/* Known to be down: one quick look, so that a dead device costs
+	 * each later unit a second, not a full round of ports. */
+	for (size_t i = 0; i < n && lv->down_since == 0; i++)
+		if (ports[i] != lv->alive_port && ports[i] != 1)
+			order[m++] = ports[i];
 	snprintf(why, why_len, "the DUT has no address to check");
 	for (size_t i = 0; i < 2; i++) {
-		int r;
-
 		if (addrs[i] == NULL || !asy_lab_in_scope(lv->lab, addrs[i]))
 			continue;
-		r = asy_net_alive(addrs[i], ports, n, 2000, why, why_len);
-		if (r == 1)
-			return 1;
+		for (size_t k = 0; k < m; k++) {
+			int r;
+
+			r = asy_net_alive(addrs[i], &order[k], 1,
+			    lv->down_since != 0 ? 1000 : 2000, why, why_len);
+			if (r == 1) {
+				lv->alive_port = order[k];
+				return 1;
+			}
+		}
 	}
 	return 0;
+}
+
+/* The DUT stopped answering: remember since when (the first time). */
+static int
+mark_down(struct asy_live *lv, const char *why)
+{
+	if (lv->down_since != 0)
+		return 0;
+	lv->down_since = time(NULL);
+	lv->down_why = asy_strdup(why);
+	if (lv->down_why == NULL)
+		return ASY_E_NOMEM;
+	asy_warn("the DUT stopped answering (%s)", why);
+	return 0;
+}
+
+/* INCONCLUSIVE: "device unreachable since 14:02:11 UTC (why); what". */
+static int
+unreachable(const struct asy_live *lv, struct asy_unit_result *u,
+    const char *what)
+{
+	char when[16] = "?";
+	struct tm tm;
+
+	if (gmtime_r(&lv->down_since, &tm) != NULL)
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	return asy_unit_set(u, ASY_V_INCONCLUSIVE, "device unreachable since "
+	    "%s UTC (%s); %s", when, lv->down_why ? lv->down_why : "no answer",
+	    what);
 }
 
 /* "pcap/5.1-1-2.pcap": case IDs are [0-9A-Za-z.-] (catalogue XSD). */
@@ -243,10 +290,15 @@ asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
 	if (fn == NULL)
 		return 0;
 	if (!dut_alive(lv, why, sizeof(why))) {
-		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "not run: the DUT did "
-		    "not answer before the test (%s)", why);
+		r = mark_down(lv, why);
+		if (r < 0)
+			return r;
+		r = unreachable(lv, u, "not run");
 		return r < 0 ? r : 1;
 	}
+	lv->down_since = 0;
+	asy_freep(&lv->down_why);
+	lv->case_id = pc->cc->id;
 	r = fn(lv, pu, u);
 	if (r < 0) {
 		r = asy_unit_set(u, ASY_V_ERROR, "the harness failed while "
@@ -264,12 +316,16 @@ asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
 			return r;
 	}
 	/* Fragile devices: a PASS needs the DUT still answering. */
-	if (u->verdict == ASY_V_PASS && !dut_alive(lv, why, sizeof(why))) {
-		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the DUT stopped "
-		    "answering after the test (%s); the result before that "
-		    "was PASS", why);
+	if (!dut_alive(lv, why, sizeof(why))) {
+		r = mark_down(lv, why);
 		if (r < 0)
 			return r;
+		if (u->verdict == ASY_V_PASS) {
+			r = unreachable(lv, u, "the result before that was "
+			    "PASS");
+			if (r < 0)
+				return r;
+		}
 	}
 	if (lv->case_pcap != NULL) {
 		r = asy_unit_add_evidence(u, lv->case_pcap, "pcap",
@@ -312,6 +368,58 @@ asy_live_case_end(struct asy_live *lv, const struct asy_plan_case *pc,
 	}
 	asy_freep(&lv->case_pcap);
 	return 0;
+}
+
+/*
+ * Read every credential of the DUT now, while assay may still read the
+ * lab's root-only secret files; the assessing child inherits the copies.
+ * A secret that cannot be read is not fatal: the tests that need it say
+ * so.
+ */
+static int
+load_secrets(struct asy_live *lv)
+{
+	const struct asy_lab_dut *t = lv->dut;
+
+	if (t->n_creds == 0)
+		return 0;
+	lv->secrets = calloc(t->n_creds, sizeof(*lv->secrets));
+	if (lv->secrets == NULL)
+		return ASY_E_NOMEM;
+	for (size_t i = 0; i < t->n_creds; i++) {
+		struct asy_live_secret *s = &lv->secrets[lv->n_secrets++];
+		int r;
+
+		s->cred = t->creds[i];
+		r = asy_lab_secret(s->cred, &s->secret);
+		if (r == ASY_E_NOMEM)
+			return r;
+		if (r < 0) {
+			s->secret = NULL;
+			s->err = r;
+			asy_warn("credential %s: %s", s->cred->id,
+			    asy_strerror(r));
+		}
+	}
+	return 0;
+}
+
+const char *
+asy_live_secret(const struct asy_live *lv, const struct asy_lab_cred *c,
+    int *err)
+{
+	if (err != NULL)
+		*err = ASY_E_NOTFOUND;
+	if (lv == NULL || c == NULL)
+		return NULL;
+	for (size_t i = 0; i < lv->n_secrets; i++) {
+		if (lv->secrets[i].cred != c)
+			continue;
+		if (err != NULL)
+			*err = lv->secrets[i].err;
+		return lv->secrets[i].secret;
+	}
+	return NULL;
 }
 
 int
@@ -366,6 +474,8 @@ asy_live_open(const struct asy_live_opts *o, const struct asy_decl *decl,
 	}
 done:
 	free(filter);
+	if (r == 0)
+		r = load_secrets(lv);
 	if (r < 0) {
 		asy_live_free(lv);
 		return r;
@@ -740,5 +850,10 @@ asy_live_free(struct asy_live *lv)
 	free(lv->nmap_cmd);
 	free(lv->nmap_version);
 	free(lv->case_pcap);
+	free(lv->down_why);
+	for (size_t i = 0; i < lv->n_secrets; i++)
+		asy_secret_free(lv->secrets[i].secret);
+	free(lv->secrets);
+	asy_tc_state_free(lv->tc);
 	free(lv);
 }

@@ -15,6 +15,7 @@
 #define ASSAY_LIVE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "capture.h"
 #include "decl.h"
@@ -51,7 +52,32 @@ struct asy_live {
 	char			*nmap_version;
 	/* The current case. */
 	char			*case_pcap;	/* relative, or NULL */
+	const char		*case_id;	/* "5.1-5-2", or NULL */
+	/* Fragile devices: when the DUT stopped answering (0: it answers),
+	 * and why. */
+	time_t			 down_since;
+	unsigned		 alive_port;	/* answered the last check */
+	char			*down_why;
+	/* The secrets of the DUT's credentials, read while still
+	 * privileged (the files are the lab's, root-only); wiped by
+	 * asy_live_free(). */
+	struct asy_live_secret {
+		const struct asy_lab_cred *cred;
+		char		*secret;	/* NULL: could not be read */
+		int		 err;		/* then why */
+	}			*secrets;
+	size_t			 n_secrets;
+	/* What the functional tests keep between cases (testcases/tclib.c). */
+	struct asy_tc_state	*tc;
 };
+
+/* The secret of a credential of the DUT (read at asy_live_open()), or
+ * NULL; *err (may be NULL) gets why not. */
+const char *asy_live_secret(const struct asy_live *lv,
+	    const struct asy_lab_cred *c, int *err);
+
+/* Free what the test library keeps (testcases/tclib.c). */
+void	asy_tc_state_free(struct asy_tc_state *tc);
 
 /* A unit's test.  Sets u's verdict, reason and evidence; returns 0, or a
  * negative error only when the harness failed (out of memory, I/O): the

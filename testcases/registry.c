@@ -9,21 +9,37 @@
 #include "live.h"
 
 extern const struct asy_testcase asy_tc_5_1_1_2, asy_tc_5_1_1_2_v2;
+extern const struct asy_testcase asy_tc_5_1_3_2;
 extern const struct asy_testcase asy_tc_5_1_5_2, asy_tc_5_1_5_2_v2;
 extern const struct asy_testcase asy_tc_5_3_10_1, asy_tc_5_3_10_1_v2;
-extern const struct asy_testcase asy_tc_5_5_5_2;
+extern const struct asy_testcase asy_tc_5_5_1_2, asy_tc_5_5_2_2;
+extern const struct asy_testcase asy_tc_5_5_4_2, asy_tc_5_5_5_2;
+extern const struct asy_testcase asy_tc_5_5_6_2, asy_tc_5_5_7_2;
 extern const struct asy_testcase asy_tc_5_6_1_2, asy_tc_5_6_1_2_v2;
+extern const struct asy_testcase asy_tc_5_6_2_2;
+extern const struct asy_testcase asy_tc_5_8_1_2, asy_tc_5_8_2_2;
+extern const struct asy_testcase asy_tc_5_13_1_2;
 
 const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_1_1_2,
 	&asy_tc_5_1_1_2_v2,
+	&asy_tc_5_1_3_2,
 	&asy_tc_5_1_5_2,
 	&asy_tc_5_1_5_2_v2,
 	&asy_tc_5_3_10_1,
 	&asy_tc_5_3_10_1_v2,
+	&asy_tc_5_5_1_2,
+	&asy_tc_5_5_2_2,
+	&asy_tc_5_5_4_2,
 	&asy_tc_5_5_5_2,
+	&asy_tc_5_5_6_2,
+	&asy_tc_5_5_7_2,
 	&asy_tc_5_6_1_2,
 	&asy_tc_5_6_1_2_v2,
+	&asy_tc_5_6_2_2,
+	&asy_tc_5_8_1_2,
+	&asy_tc_5_8_2_2,
+	&asy_tc_5_13_1_2,
 };
 
 const size_t asy_n_testcases = ASY_ELEMENTSOF(asy_testcases);

@@ -2,12 +2,25 @@
  * 5.5-5: changing security-relevant configuration over the network needs
  * authentication.
  *
+ * 5.5-5-2 a, for each declared service that can change configuration
+ * (13-SoftServ configuration=yes): the refusals of 5.5-4-2 a (no
+ * credentials, a wrong password) in the state the device is in; other
+ * states (factory default) need the device reset first, which the lab's
+ * reset control or an operator provides.
+ *
  * 5.5-5-2 b (V1.1.1): observe the DUT for ways to change configuration over
  * the network that the IXIT does not declare: every open service able to
  * change configuration (management protocols: SSH, telnet, HTTP, SNMP,
  * MQTT, UPnP, CoAP...) must be declared.
  */
-#include "live.h"
+#include "tclib.h"
+
+static int
+unit_a(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	return asy_tc_access(lv, pu->row, 'a', u);
+}
 
 static int
 unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
@@ -18,6 +31,7 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 }
 
 static const struct asy_tc_unit units[] = {
+	{ "a", unit_a },
 	{ "b", unit_b },
 };
 

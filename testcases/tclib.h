@@ -1,0 +1,196 @@
+/*
+ * The functional test library: what several test cases share.
+ *
+ * - the services discovery found, by protocol, with their IXIT rows;
+ * - authentication surfaces: probing each service once for how it
+ *   authenticates, and guessing the common default credentials on it
+ *   within the lab's budget (5.1-1-2, 5.1-5-2, 5.5-4-2 read the result);
+ * - what answers without authentication (banners, pages, SNMP, retained
+ *   MQTT messages), collected once (5.5-2-2, 5.6-2-2, 5.5-1-2);
+ * - secure channels: one SSH or TLS assessment per port, against the
+ *   best-practice table and the IXIT's words (5.1-3-2, 5.5-1-2, 5.5-6-2,
+ *   5.5-7-2, 5.8-1-2, 5.8-2-2);
+ * - cleartext credentials and personal data in the run's captures;
+ * - transcripts written into the run folder as evidence.
+ *
+ * Results are cached in lv->tc; the evidence of a cached result names the
+ * case that collected it, so a reader finds the traffic in its pcap.
+ */
+#ifndef ASSAY_TCLIB_H
+#define ASSAY_TCLIB_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "disclose.h"
+#include "guess.h"
+#include "live.h"
+
+enum asy_proto_kind {
+	ASY_PK_OTHER,
+	ASY_PK_SSH,
+	ASY_PK_TELNET,
+	ASY_PK_HTTP,
+	ASY_PK_HTTPS,
+	ASY_PK_MQTT,
+	ASY_PK_MQTTS,
+	ASY_PK_SNMP,
+	ASY_PK_FTP,
+};
+
+/* "ssh", "telnet", "http", ... */
+const char *asy_proto_kind_name(enum asy_proto_kind k);
+
+/* The address the tests talk to: the DUT's IPv4 address inside the
+ * scope, else its IPv6 one; NULL when it has none. */
+const char *asy_tc_addr(const struct asy_live *lv);
+
+/* The protocol of an open service, from nmap's name, TLS and the port. */
+enum asy_proto_kind asy_tc_kind(const struct asy_observed *o);
+
+/* The open service on proto/port, or NULL. */
+const struct asy_observed *asy_tc_service(const struct asy_live *lv,
+	    const char *proto, unsigned port);
+
+/* "tcp/80" and "TCP 80" style ports in a text: the first, or 0. */
+unsigned asy_tc_port_in(const char *text);
+
+/*
+ * Write text to transcripts/<case>-<name>.txt in the run folder and add it
+ * to u's evidence with note.  0 or a negative error.
+ */
+int	asy_tc_transcript(struct asy_live *lv, struct asy_unit_result *u,
+	    const char *name, const struct asy_buf *text, const char *note);
+
+/* A credential's secret for an IXIT 1-AuthMech row (see
+ * asy_lab_cred_for()); NULL with *user NULL when the lab gives none. */
+const char *asy_tc_secret(const struct asy_live *lv, const char *row_id,
+	    int ssh_key, const char **user);
+
+/*
+ * Authentication surfaces.
+ */
+struct asy_surface {
+	const struct asy_observed *o;
+	enum asy_proto_kind	 kind;
+	unsigned	 port;
+	int		 probed;	/* 0: no prober for this kind */
+	int		 auth;		/* 1 asks for authentication, 0 lets
+					   anyone in, -1 could not tell */
+	int		 password;	/* the authentication is a password
+					   (or a community, or a PIN) */
+	char		 method[96];	/* "password, publickey", "HTTP
+					   Basic", "telnet login", ... */
+	char		 path[160];	/* HTTP: the protected path */
+	char		*note;		/* what probing saw, in words */
+	/* Guessing with the default list (when password). */
+	int		 guessed;	/* guessing ran */
+	struct asy_guess_result g;
+	char		*found_user;	/* a pair of the public list that was
+					   accepted, or NULL */
+	char		*found_pass;
+	char		*transcript;	/* relative path, or NULL */
+	const char	*by_case;	/* the case that collected it */
+};
+
+/*
+ * Probe every open service once (cached): how it authenticates, and for
+ * password surfaces the default list guessed within the lab's budget
+ * (every pair, not stopping at the first accepted, so that the rate is
+ * measured too).  Returns the list through *s, *n; 0 or <0 harness error.
+ */
+int	asy_tc_surfaces(struct asy_live *lv, struct asy_surface **s,
+	    size_t *n);
+
+/* Add the evidence of a surface (its transcript, the collecting case's
+ * pcap) to u. */
+int	asy_tc_surface_evidence(struct asy_live *lv,
+	    const struct asy_surface *s, struct asy_unit_result *u);
+
+/* The guessing engine's operations for a surface, with cfg (freed with
+ * asy_tc_prober_free()).  NULL when the kind has no prober. */
+const struct asy_guess_ops *asy_tc_prober(struct asy_live *lv,
+	    const struct asy_surface *s, void **cfg);
+void	asy_tc_prober_free(void *cfg);
+
+/* The connection-rate probe: TCP connects only, one per attempt. */
+const struct asy_guess_ops *asy_tc_connect_prober(struct asy_live *lv,
+	    unsigned port, void **cfg);
+
+/*
+ * What answers without authentication (cached): every finding with its
+ * source, and the raw answers in a transcript.
+ */
+struct asy_unauth {
+	struct asy_disclosures found;
+	char		*transcript;	/* relative path */
+	const char	*by_case;
+	char		*sources;	/* "HTTP GET /, SNMP, MQTT #, ..." */
+};
+int	asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out);
+
+/*
+ * A secure channel on port: SSH (algorithms offered, downgrade attempts,
+ * host key size) or TLS (versions, weak suites, certificate), or plain
+ * text.  decl: the IXIT's words on its cryptography (several fields
+ * joined; may be NULL).  sensitive: the channel carries credentials,
+ * personal data or other secrets.  Sets u's verdict, reason and evidence.
+ */
+int	asy_tc_channel(struct asy_live *lv, unsigned port, const char *decl,
+	    int sensitive, struct asy_unit_result *u);
+
+/*
+ * Cleartext in the captures of the run so far (discovery and every case
+ * pcap, the current one included), findings on port (0: any) appended to
+ * out as "frame N of pcap/X.pcap: what" lines, at most max.  Returns the
+ * number found (>=0) or <0.
+ */
+long	asy_tc_cleartext(struct asy_live *lv, unsigned port,
+	    struct asy_buf *out, size_t max);
+
+/*
+ * Units checked in several parts (ports, services): each part is a
+ * zeroed struct asy_unit_result set like a unit, then folded into the
+ * unit: the worse verdict (FAIL, ERROR, INCONCLUSIVE, PASS), "label:
+ * reason" appended, evidence moved without duplicates; part is released.
+ */
+int	asy_tc_fold(struct asy_unit_result *u, struct asy_unit_result *part,
+	    const char *label);
+void	asy_tc_part_release(struct asy_unit_result *part);
+
+/* Does a space- or comma-separated list of row IDs name id?  1 or 0. */
+int	asy_tc_names(const char *list, const char *id);
+
+/* The surface of the service a 13-SoftServ row declares (by row, else by
+ * its port), or NULL when it is not open. */
+const struct asy_surface *asy_tc_surface_of(struct asy_live *lv,
+	    const struct asy_ixit_row *row);
+
+/* One login on a surface (libssh for keys): 1 accepted, 0 refused, <0
+ * no answer or no way to try (why says). */
+int	asy_tc_login(struct asy_live *lv, const struct asy_surface *s,
+	    const char *user, const char *secret, int key, char *why,
+	    size_t len);
+
+/* 5.5-4-2's units for a 13-SoftServ row: 'a' unauthenticated and wrong
+ * credentials refused, 'b' the lab's credential accepted, 'c' the
+ * authentication is the declared one. */
+int	asy_tc_access(struct asy_live *lv, const struct asy_ixit_row *row,
+	    char unit, struct asy_unit_result *u);
+
+/* A communication mechanism (11-ComMech row): its port from the protocol
+ * text, then asy_tc_channel() with the row's words; sensitive -1: the
+ * row's carries field decides. */
+int	asy_tc_commech(struct asy_live *lv, const struct asy_ixit_row *row,
+	    int sensitive, struct asy_unit_result *u);
+
+/* Every channel a 21-PersData row names (commech), as sensitive. */
+int	asy_tc_persdata(struct asy_live *lv, const struct asy_ixit_row *pd,
+	    struct asy_unit_result *u);
+
+/* Join the named fields of an IXIT row, and of the rows it references,
+ * into out ("; " between). */
+int	asy_tc_row_text(const struct asy_ixit_row *row,
+	    const char *const *fields, struct asy_buf *out);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * What the functional test library keeps between cases (lv->tc); only
+ * tclib.c and tcchan.c see inside.
+ */
+#ifndef ASSAY_TCSTATE_H
+#define ASSAY_TCSTATE_H
+
+#include "tclib.h"
+
+/* A secure channel assessed once, for the cases that reuse it. */
+struct asy_tc_chan {
+	unsigned		 port;
+	void			*data;		/* tcchan.c's measurement */
+	void			(*free_data)(void *);
+	char			*transcript;	/* relative path */
+	const char		*by_case;
+};
+
+struct asy_tc_state {
+	int			 surf_done;
+	const char		*surf_case;
+	struct asy_surface	*surf;
+	size_t			 n_surf;
+	char			*surf_transcript;
+	int			 unauth_done;
+	struct asy_unauth	 unauth;
+	struct asy_tc_chan	*chan;
+	size_t			 n_chan, cap_chan;
+	struct asy_credlist	 defaults;
+	struct asy_credlist	 communities;	/* SNMP */
+	int			 defaults_done;
+};
+
+/* Save t as transcripts/<case>-<name>-<port>.txt (port 0: no port);
+ * *rel gets the relative path. */
+int	asy_tc_transcript_save(struct asy_live *lv, const char *name,
+	    unsigned port, const struct asy_buf *t, char **rel);
+
+/* lv->tc, created on first use; NULL when out of memory. */
+struct asy_tc_state *asy_tc_state(struct asy_live *lv);
+
+#endif
