@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "httpc.h"
 #include "log.h"
 #include "net.h"
 #include "proc.h"
+#include "sshc.h"
 #include "util.h"
 
 asy_unit_fn *
@@ -476,6 +478,8 @@ done:
 	free(filter);
 	if (r == 0)
 		r = load_secrets(lv);
+	if (r == 0)
+		r = asy_tc_preload(lv);
 	if (r < 0) {
 		asy_live_free(lv);
 		return r;
@@ -776,6 +780,11 @@ asy_live_report(const struct asy_live *lv, struct asy_report *rep)
 	r = asy_report_add_tool(rep, "libpcap", asy_capture_version());
 	if (r == 0 && lv->nmap_version != NULL)
 		r = asy_report_add_tool(rep, "nmap", lv->nmap_version);
+	/* The libraries the functional tests talk to the device with. */
+	if (r == 0)
+		r = asy_report_add_tool(rep, "libssh", asy_ssh_version());
+	if (r == 0)
+		r = asy_report_add_tool(rep, "libcurl", asy_http_version());
 	if (r < 0)
 		return r;
 	d = asy_report_discovery(rep);

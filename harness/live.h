@@ -76,7 +76,12 @@ struct asy_live {
 const char *asy_live_secret(const struct asy_live *lv,
 	    const struct asy_lab_cred *c, int *err);
 
-/* Free what the test library keeps (testcases/tclib.c). */
+/* Read what the test library needs from files (the default credential
+ * lists, the lab's wordlists) while assay may still read them all: at
+ * asy_live_open(), before privileges are dropped.  0 or ASY_E_NOMEM; a
+ * list that cannot be read is a warning.  Free with asy_tc_state_free()
+ * (testcases/tclib.c). */
+int	asy_tc_preload(struct asy_live *lv);
 void	asy_tc_state_free(struct asy_tc_state *tc);
 
 /* A unit's test.  Sets u's verdict, reason and evidence; returns 0, or a

@@ -131,9 +131,8 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 		goto out;
 	if (res.crashed)
 		r = asy_unit_set(u, ASY_V_FAIL, "%s (%s/%u) stopped answering "
-		    "after %s (input %u of %u sent); the input is kept",
-		    row->id, scheme, port, res.crash_what ? res.crash_what :
-		    "an input", res.sent, res.sent);
+		    "after %s; the input is kept in %s", row->id, scheme, port,
+		    res.crash_what ? res.crash_what : "an input", c_rel);
 	else if (res.leaked)
 		r = asy_unit_set(u, ASY_V_FAIL, "%s (%s/%u): %s", row->id,
 		    scheme, port, res.leak_what ? res.leak_what : "an answer "

@@ -1026,6 +1026,16 @@ out:
 }
 
 int
+asy_tc_preload(struct asy_live *lv)
+{
+	struct asy_tc_state *tc = asy_tc_state(lv);
+
+	if (tc == NULL)
+		return ASY_E_NOMEM;
+	return load_defaults(lv, tc);
+}
+
+int
 asy_tc_surfaces(struct asy_live *lv, struct asy_surface **out, size_t *n_out)
 {
 	struct asy_tc_state *tc = asy_tc_state(lv);
