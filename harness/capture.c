@@ -69,15 +69,6 @@ struct asy_capture {
 	unsigned long long last_ms;	/* when packets last came */
 };
 
-static unsigned long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 seterr(char *errbuf, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -244,7 +235,7 @@ capture_thread(void *arg)
 		 * returns at once when that is nothing. */
 		n = pcap_dispatch(c->p, -1, on_packet, (u_char *)c);
 		if (n > 0)
-			c->last_ms = now_ms();
+			c->last_ms = asy_now_ms();
 		/* Tests read the current file while the case runs (the
 		 * cleartext scan): what was written is on disk within one
 		 * dispatch, at most a hundred flushes a second. */
@@ -355,10 +346,10 @@ out:
 static void
 drain(struct asy_capture *c)
 {
-	unsigned long long t0 = now_ms(), last;
+	unsigned long long t0 = asy_now_ms(), last;
 
 	for (;;) {
-		unsigned long long now = now_ms();
+		unsigned long long now = asy_now_ms();
 
 		pthread_mutex_lock(&c->mu);
 		last = c->last_ms;

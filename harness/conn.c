@@ -34,6 +34,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "util.h"
 
 /* No deadline further away than a day: keeps the arithmetic in range. */
 #define MAX_TIMEOUT_MS	(24UL * 3600 * 1000)
@@ -52,20 +53,11 @@ struct asy_conn {
 /* ---- time ---------------------------------------------------------------- */
 
 static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static long long
 deadline_in(unsigned long timeout_ms)
 {
 	if (timeout_ms > MAX_TIMEOUT_MS)
 		timeout_ms = MAX_TIMEOUT_MS;
-	return now_ms() + (long long)timeout_ms;
+	return asy_now_ms() + (long long)timeout_ms;
 }
 
 /*
@@ -83,7 +75,7 @@ wait_fd(int fd, short events, long long deadline)
 	int r;
 
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - asy_now_ms();
 		if (left <= 0)
 			return ASY_E_TIMEOUT;
 		pfd.fd = fd;
@@ -714,7 +706,7 @@ asy_conn_expect(struct asy_conn *c, struct asy_buf *b,
 	if (r >= 0)
 		goto out;
 	for (int first = 1;; first = 0) {
-		long long left = deadline - now_ms();
+		long long left = deadline - asy_now_ms();
 		size_t room = b->max > b->len ? b->max - b->len : 0;
 		long got;
 

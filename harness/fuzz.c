@@ -135,24 +135,15 @@ struct fz {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait ms milliseconds (poll with no descriptor: a bounded wait). */
 static void
 wait_ms(long long ms)
 {
-	long long end = now_ms() + ms;
+	long long end = asy_now_ms() + ms;
 
 	while (ms > 0) {
 		poll(NULL, 0, (int)ms);
-		ms = end - now_ms();
+		ms = end - asy_now_ms();
 	}
 }
 
@@ -527,7 +518,7 @@ build_target(struct fz *z, const struct fz_class *c, size_t i,
 static double
 elapsed_s(const struct fz *z)
 {
-	return (double)(now_ms() - z->t0) / 1000.0;
+	return (double)(asy_now_ms() - z->t0) / 1000.0;
 }
 
 static void
@@ -601,7 +592,7 @@ choose_auth(struct fz *z)
 static int
 health(struct fz *z)
 {
-	long long start = now_ms();
+	long long start = asy_now_ms();
 	char why[256];
 	long status;
 	int r = 0;
@@ -610,8 +601,8 @@ health(struct fz *z)
 	for (int i = 0; i < HEALTH_TRIES; i++) {
 		long long at = start + HEALTH_SPAN_MS * i / (HEALTH_TRIES - 1);
 
-		if (now_ms() < at)
-			wait_ms(at - now_ms());
+		if (asy_now_ms() < at)
+			wait_ms(at - asy_now_ms());
 		r = z->probe(z, &status, why, sizeof(why));
 		if (r < 0)
 			return r;
@@ -731,7 +722,7 @@ may_send(struct fz *z)
 		z->stop = 1;
 		return 0;
 	}
-	if (now_ms() - z->t0 >= (long long)z->budget_ms) {
+	if (asy_now_ms() - z->t0 >= (long long)z->budget_ms) {
 		z->stop = 1;
 		r->why = asy_strdup_printf("the time budget of %lu ms was used "
 		    "up after %u inputs", z->budget_ms, r->sent);
@@ -942,7 +933,7 @@ asy_fuzz_http(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r)
 	z.budget_ms = o->budget_ms ? o->budget_ms : DEF_BUDGET_MS;
 	z.timeout_ms = o->timeout_ms ? o->timeout_ms : DEF_TIMEOUT_MS;
 	z.auth = o->user != NULL ? ASY_HTTP_AUTH_ANY : ASY_HTTP_AUTH_NONE;
-	z.t0 = now_ms();
+	z.t0 = asy_now_ms();
 	z.probe = baseline;
 	make_marker(z.marker, sizeof(z.marker));
 	ret = parse_path(&z);
@@ -1338,11 +1329,11 @@ static long
 read_n(struct asy_conn *c, unsigned char *p, size_t n,
     unsigned long timeout_ms)
 {
-	long long end = now_ms() + (long long)timeout_ms;
+	long long end = asy_now_ms() + (long long)timeout_ms;
 	size_t got = 0;
 
 	while (got < n) {
-		long long left = end - now_ms();
+		long long left = end - asy_now_ms();
 		long k;
 
 		if (left <= 0)
@@ -1470,7 +1461,7 @@ asy_fuzz_mqtt(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r)
 	z.max_cases = o->max_cases ? o->max_cases : DEF_MAX_CASES;
 	z.budget_ms = o->budget_ms ? o->budget_ms : DEF_BUDGET_MS;
 	z.timeout_ms = o->timeout_ms ? o->timeout_ms : DEF_TIMEOUT_MS;
-	z.t0 = now_ms();
+	z.t0 = asy_now_ms();
 	z.probe = mqtt_probe;
 	z.mo.addr = o->addr;
 	z.mo.port = o->port;

@@ -160,15 +160,6 @@ one_line(const char *s)
 	return strpbrk(s, "\r\n") == NULL;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- the client --------------------------------------------------------- */
 
 int
@@ -647,7 +638,7 @@ raw_connect(const char *addr, unsigned port, long long deadline, int *fdp,
 		pfd.fd = fd;
 		pfd.events = POLLOUT;
 		for (;;) {
-			long long left = deadline - now_ms();
+			long long left = deadline - asy_now_ms();
 
 			if (left <= 0) {
 				close(fd);
@@ -689,7 +680,7 @@ raw_send(int fd, const char *p, size_t n, long long deadline, char *why,
 
 	while (done < n) {
 		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-		long long left = deadline - now_ms();
+		long long left = deadline - asy_now_ms();
 		ssize_t w;
 		int r;
 
@@ -731,7 +722,7 @@ raw_recv_fd(int fd, struct asy_buf *answer, long long deadline,
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - asy_now_ms();
 		size_t room = answer->max - answer->len;
 		ssize_t n;
 		int r;
@@ -790,15 +781,15 @@ raw_tls(const char *addr, unsigned port, const void *req, size_t len,
 	r = asy_conn_open(addr, port, 1, timeout_ms, &c, why, why_len);
 	if (r < 0)
 		goto out;
-	r = asy_conn_write(c, req, len, (unsigned long)(deadline - now_ms() >
-	    0 ? deadline - now_ms() : 1));
+	r = asy_conn_write(c, req, len, (unsigned long)(deadline - asy_now_ms() >
+	    0 ? deadline - asy_now_ms() : 1));
 	if (r == ASY_E_TIMEOUT || r == ASY_E_IO) {
 		set_why(why, why_len, "the request could not be sent: %s",
 		    asy_strerror(r));
 		goto out;
 	}
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - asy_now_ms();
 		size_t room = answer->max - answer->len;
 		long n;
 
@@ -840,7 +831,7 @@ asy_http_raw(const char *addr, unsigned port, int tls, const void *req,
     size_t len, unsigned long timeout_ms, struct asy_buf *answer,
     long *status, char *why, size_t why_len)
 {
-	long long deadline = now_ms() + (long long)timeout_ms;
+	long long deadline = asy_now_ms() + (long long)timeout_ms;
 	size_t start = answer->len, got = 0;
 	int fd = -1, r;
 

@@ -74,36 +74,10 @@ struct packet {
 	size_t		 kept;
 };
 
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
-
-static unsigned long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 +
-	    (unsigned long long)ts.tv_nsec / 1000000;
-}
-
 static unsigned long long
 deadline_in(unsigned long long ms)
 {
-	return now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
+	return asy_now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -161,7 +135,7 @@ send_packet(struct asy_mqtt *m, unsigned char first, const struct asy_buf *body)
 	if (r == ASY_E_CLOSED || r == ASY_E_IO)
 		m->broken = 1;
 	if (r == 0)
-		m->last_tx = now_ms();
+		m->last_tx = asy_now_ms();
 	return r;
 }
 
@@ -194,7 +168,7 @@ rx_take(struct asy_mqtt *m, unsigned char *p, size_t n,
 		size_t k;
 
 		if (m->rx_off == m->rx_len) {
-			unsigned long long now = now_ms();
+			unsigned long long now = asy_now_ms();
 			long got;
 
 			got = asy_conn_read(m->c, m->rx, sizeof(m->rx),
@@ -245,7 +219,7 @@ read_packet(struct asy_mqtt *m, struct packet *pk, unsigned expect,
 
 	memset(pk, 0, sizeof(*pk));
 	if (m->broken) {
-		say(why, why_len, "the connection is out of step");
+		asy_why(why, why_len, "the connection is out of step");
 		return ASY_E_PROTO;
 	}
 	r = rx_take(m, &b, 1, deadline);
@@ -255,15 +229,15 @@ read_packet(struct asy_mqtt *m, struct packet *pk, unsigned expect,
 	pk->flags = b & 0x0f;
 	/* Not what must come next: no need to wait for the rest of it. */
 	if (expect != 0 && pk->type != expect) {
-		say(why, why_len, "a packet of type %u, not %u", pk->type,
+		asy_why(why, why_len, "a packet of type %u, not %u", pk->type,
 		    expect);
 		r = ASY_E_PROTO;
 		goto fail;
 	}
-	rest = now_ms() + PACKET_MS;
+	rest = asy_now_ms() + PACKET_MS;
 	for (int i = 0;; i++) {
 		if (i == 4) {
-			say(why, why_len, "a remaining length of more than "
+			asy_why(why, why_len, "a remaining length of more than "
 			    "four bytes");
 			r = ASY_E_PROTO;
 			goto fail;
@@ -279,7 +253,7 @@ read_packet(struct asy_mqtt *m, struct packet *pk, unsigned expect,
 	pk->kept = len;
 	if (len > MAX_PACKET) {
 		if (pk->type != T_PUBLISH) {
-			say(why, why_len, "a packet of type %u and %zu bytes "
+			asy_why(why, why_len, "a packet of type %u and %zu bytes "
 			    "(at most %zu taken)", pk->type, len, MAX_PACKET);
 			r = ASY_E_PROTO;
 			goto fail;
@@ -301,7 +275,7 @@ read_packet(struct asy_mqtt *m, struct packet *pk, unsigned expect,
 	return 0;
 fail:
 	if (r == ASY_E_TIMEOUT) {
-		say(why, why_len, "the broker stopped in the middle of a "
+		asy_why(why, why_len, "the broker stopped in the middle of a "
 		    "packet");
 		r = ASY_E_PROTO;
 	}
@@ -388,7 +362,7 @@ asy_mqtt_connect(const struct asy_mqtt_opts *o, struct asy_mqtt **out,
 	deadline = deadline_in(o->timeout_ms);
 	r = build_connect(o, &body);
 	if (r < 0) {
-		say(why, why_len, "client id, user name or password too long");
+		asy_why(why, why_len, "client id, user name or password too long");
 		goto out;
 	}
 	m = calloc(1, sizeof(*m));
@@ -403,46 +377,46 @@ asy_mqtt_connect(const struct asy_mqtt_opts *o, struct asy_mqtt **out,
 		goto out;
 	r = send_packet(m, T_CONNECT << 4, &body);
 	if (r == ASY_E_CLOSED) {
-		say(why, why_len, "the broker closed the connection before "
+		asy_why(why, why_len, "the broker closed the connection before "
 		    "the CONNECT");
 		*rc = -1;
 		r = 0;
 		goto out;
 	}
 	if (r < 0) {
-		say(why, why_len, "cannot send CONNECT: %s", asy_strerror(r));
+		asy_why(why, why_len, "cannot send CONNECT: %s", asy_strerror(r));
 		goto out;
 	}
 	r = read_packet(m, &pk, T_CONNACK, deadline, why, why_len);
 	if (r == ASY_E_CLOSED) {
-		say(why, why_len, "the broker closed the connection without "
+		asy_why(why, why_len, "the broker closed the connection without "
 		    "a CONNACK");
 		*rc = -1;
 		r = 0;
 		goto out;
 	}
 	if (r == ASY_E_TIMEOUT)
-		say(why, why_len, "no CONNACK within %lu ms", o->timeout_ms);
+		asy_why(why, why_len, "no CONNACK within %lu ms", o->timeout_ms);
 	if (r == ASY_E_PROTO)
-		say(why, why_len, "the answer to CONNECT is not a CONNACK");
+		asy_why(why, why_len, "the answer to CONNECT is not a CONNACK");
 	if (r < 0)
 		goto out;
 	if (pk.type != T_CONNACK || pk.flags != 0 || pk.len != 2 ||
 	    (pk.body[0] & 0xfe) != 0) {
-		say(why, why_len, "the answer to CONNECT is not a CONNACK "
+		asy_why(why, why_len, "the answer to CONNECT is not a CONNACK "
 		    "(type %u, %zu bytes)", pk.type, pk.len);
 		r = ASY_E_PROTO;
 		goto out;
 	}
 	if (pk.body[1] != 0) {
 		*rc = pk.body[1];
-		say(why, why_len, "the broker refused: %u (%s)", pk.body[1],
+		asy_why(why, why_len, "the broker refused: %u (%s)", pk.body[1],
 		    pk.body[1] < ASY_ELEMENTSOF(connack_names) ?
 		    connack_names[pk.body[1]] : "unknown code");
 		r = 0;
 		goto out;
 	}
-	say(why, why_len, "the broker accepted the connection");
+	asy_why(why, why_len, "the broker accepted the connection");
 	*rc = 0;
 	*out = m;
 	m = NULL;
@@ -564,7 +538,7 @@ asy_mqtt_collect(struct asy_mqtt *m, const char *const *filters,
 	if (r < 0)
 		goto out;
 	for (;;) {
-		unsigned long long now = now_ms(), until = deadline;
+		unsigned long long now = asy_now_ms(), until = deadline;
 		struct packet pk;
 		char why[128];
 
@@ -579,7 +553,7 @@ asy_mqtt_collect(struct asy_mqtt *m, const char *const *filters,
 			until = m->last_tx + PING_EVERY_MS;
 		r = read_packet(m, &pk, 0, until, why, sizeof(why));
 		if (r == ASY_E_TIMEOUT) {
-			if (now_ms() >= deadline)
+			if ((unsigned long long)asy_now_ms() >= deadline)
 				break;
 			continue;
 		}

@@ -55,15 +55,6 @@ struct child_report {
 	int	err;
 };
 
-static unsigned long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 close_fd(int *fd)
 {
@@ -410,7 +401,7 @@ asy_proc_run(char *const argv[], const struct asy_proc_opts *o,
 	if (r < 0)
 		goto out;
 
-	start = now_ms();
+	start = asy_now_ms();
 	pid = fork();
 	if (pid < 0) {
 		r = ASY_E_IO;
@@ -437,7 +428,7 @@ asy_proc_run(char *const argv[], const struct asy_proc_opts *o,
 
 	for (;;) {
 		struct pollfd pfd[4];
-		unsigned long long now = now_ms();
+		unsigned long long now = asy_now_ms();
 		int nfd = 0, tmo = -1, pipes, group_left, w;
 
 		/* WNOWAIT: the leader stays a zombie until the end, so that
@@ -524,7 +515,7 @@ asy_proc_run(char *const argv[], const struct asy_proc_opts *o,
 			goto out;
 		}
 	}
-	rr.elapsed_ms = (unsigned long)(now_ms() - start);
+	rr.elapsed_ms = (unsigned long)(asy_now_ms() - start);
 	if (lost) {
 		asy_debug("%s: reaped elsewhere, status unknown", argv[0]);
 	} else if (WIFEXITED(status)) {

@@ -89,36 +89,10 @@ struct resp {
 	struct ber	vbs;	/* the varbind list's contents */
 };
 
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
-
-static unsigned long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 +
-	    (unsigned long long)ts.tv_nsec / 1000000;
-}
-
 static unsigned long long
 deadline_in(unsigned long long ms)
 {
-	return now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
+	return asy_now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
 }
 
 /* ---- encoding ----------------------------------------------------------- */
@@ -502,7 +476,7 @@ parse_response(const unsigned char *p, size_t n, int version,
 
 	r = ber_expect(&all, BER_SEQUENCE, &msg);
 	if (r < 0) {
-		say(why, why_len, "the answer is not an SNMP message");
+		asy_why(why, why_len, "the answer is not an SNMP message");
 		return r;
 	}
 	r = ber_expect(&msg, BER_INTEGER, &v);
@@ -511,21 +485,21 @@ parse_response(const unsigned char *p, size_t n, int version,
 	if (r == 0)
 		r = ber_expect(&msg, BER_OCTETS, &v);
 	if (r < 0) {
-		say(why, why_len, "the answer has no version or community");
+		asy_why(why, why_len, "the answer has no version or community");
 		return ASY_E_PROTO;
 	}
 	if (ver != version) {
-		say(why, why_len, "the answer is SNMP version %lld, not %d",
+		asy_why(why, why_len, "the answer is SNMP version %lld, not %d",
 		    ver, version);
 		return ASY_E_PROTO;
 	}
 	r = ber_next(&msg, &tag, &pdu);
 	if (r < 0 || msg.n != 0) {
-		say(why, why_len, "the answer's PDU is malformed");
+		asy_why(why, why_len, "the answer's PDU is malformed");
 		return ASY_E_PROTO;
 	}
 	if (tag != PDU_RESPONSE) {
-		say(why, why_len, "the answer is PDU type 0x%02x, not a "
+		asy_why(why, why_len, "the answer is PDU type 0x%02x, not a "
 		    "response", tag);
 		return ASY_E_PROTO;
 	}
@@ -543,7 +517,7 @@ parse_response(const unsigned char *p, size_t n, int version,
 	if (r == 0)
 		r = ber_expect(&pdu, BER_SEQUENCE, &out->vbs);
 	if (r < 0 || pdu.n != 0) {
-		say(why, why_len, "the answer's response PDU is malformed");
+		asy_why(why, why_len, "the answer's response PDU is malformed");
 		return ASY_E_PROTO;
 	}
 	return 0;
@@ -573,7 +547,7 @@ udp_open(const char *addr, unsigned port, int *out, char *why,
 	memset(&s4, 0, sizeof(s4));
 	memset(&s6, 0, sizeof(s6));
 	if (addr == NULL || port == 0 || port > 65535) {
-		say(why, why_len, "bad address or port");
+		asy_why(why, why_len, "bad address or port");
 		return ASY_E_INPUT;
 	}
 	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
@@ -587,18 +561,18 @@ udp_open(const char *addr, unsigned port, int *out, char *why,
 		sa = (struct sockaddr *)&s6;
 		len = sizeof(s6);
 	} else {
-		say(why, why_len, "not an IP address literal");
+		asy_why(why, why_len, "not an IP address literal");
 		return ASY_E_INPUT;
 	}
 	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd < 0) {
-		say(why, why_len, "socket: %s", strerror(errno));
+		asy_why(why, why_len, "socket: %s", strerror(errno));
 		return ASY_E_IO;
 	}
 	/* Connected: the kernel drops datagrams from anyone else. */
 	if (connect(fd, sa, len) < 0) {
-		say(why, why_len, "connect: %s", strerror(errno));
+		asy_why(why, why_len, "connect: %s", strerror(errno));
 		close(fd);
 		return ASY_E_IO;
 	}
@@ -612,7 +586,7 @@ new_reqid(void)
 	uint32_t u = 0;
 
 	if (getrandom(&u, sizeof(u), GRND_NONBLOCK) != (ssize_t)sizeof(u))
-		u = (uint32_t)now_ms() ^ ((uint32_t)getpid() << 16);
+		u = (uint32_t)asy_now_ms() ^ ((uint32_t)getpid() << 16);
 	u &= 0x7fffffff;
 	return u == 0 ? 1 : (long long)u;
 }
@@ -627,14 +601,14 @@ transact(int fd, const struct asy_buf *req, long long reqid, int version,
     unsigned long timeout_ms, unsigned char *dgram, struct resp *resp,
     char *why, size_t why_len)
 {
-	unsigned long long start = now_ms(), deadline, resend;
+	unsigned long long start = asy_now_ms(), deadline, resend;
 	size_t others = 0;
 	int sent = 0;
 
 	deadline = deadline_in(timeout_ms);
 	resend = start + (deadline - start) / 2;
 	for (;;) {
-		unsigned long long now = now_ms(), until;
+		unsigned long long now = asy_now_ms(), until;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 		int r;
@@ -642,11 +616,11 @@ transact(int fd, const struct asy_buf *req, long long reqid, int version,
 		if (sent < 2 && (sent == 0 || now >= resend)) {
 			n = send(fd, req->data, req->len, 0);
 			if (n < 0 && errno == ECONNREFUSED) {
-				say(why, why_len, "port unreachable");
+				asy_why(why, why_len, "port unreachable");
 				return 0;
 			}
 			if (n < 0 && errno != EAGAIN && errno != EINTR) {
-				say(why, why_len, "send: %s", strerror(errno));
+				asy_why(why, why_len, "send: %s", strerror(errno));
 				return ASY_E_IO;
 			}
 			sent++;
@@ -658,7 +632,7 @@ transact(int fd, const struct asy_buf *req, long long reqid, int version,
 			until = deadline;
 		r = poll(&pfd, 1, until > now ? (int)(until - now) : 0);
 		if (r < 0 && errno != EINTR) {
-			say(why, why_len, "poll: %s", strerror(errno));
+			asy_why(why, why_len, "poll: %s", strerror(errno));
 			return ASY_E_IO;
 		}
 		if (r <= 0)
@@ -668,10 +642,10 @@ transact(int fd, const struct asy_buf *req, long long reqid, int version,
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
 			if (errno == ECONNREFUSED) {
-				say(why, why_len, "port unreachable");
+				asy_why(why, why_len, "port unreachable");
 				return 0;
 			}
-			say(why, why_len, "recv: %s", strerror(errno));
+			asy_why(why, why_len, "recv: %s", strerror(errno));
 			return ASY_E_IO;
 		}
 		r = parse_response(dgram, (size_t)n, version, resp, why,
@@ -687,11 +661,11 @@ transact(int fd, const struct asy_buf *req, long long reqid, int version,
 		return 1;
 	}
 	if (others > 0) {
-		say(why, why_len, "%zu answer(s) for another request id, none "
+		asy_why(why, why_len, "%zu answer(s) for another request id, none "
 		    "for this one within %lu ms", others, timeout_ms);
 		return ASY_E_PROTO;
 	}
-	say(why, why_len, "no answer within %lu ms", timeout_ms);
+	asy_why(why, why_len, "no answer within %lu ms", timeout_ms);
 	return 0;
 }
 
@@ -699,11 +673,11 @@ static int
 check_common(const char *community, int version, char *why, size_t why_len)
 {
 	if (community == NULL || strlen(community) > MAX_COMMUNITY) {
-		say(why, why_len, "bad community");
+		asy_why(why, why_len, "bad community");
 		return ASY_E_INPUT;
 	}
 	if (version != 0 && version != 1) {
-		say(why, why_len, "SNMP version %d is not 0 (v1) or 1 (v2c)",
+		asy_why(why, why_len, "SNMP version %d is not 0 (v1) or 1 (v2c)",
 		    version);
 		return ASY_E_INPUT;
 	}
@@ -734,7 +708,7 @@ fill_vars(struct ber vbs, const size_t *map, size_t n,
 		if (r == 0)
 			r = ber_next(&vb, &tag, &val);
 		if (r < 0 || vb.n != 0) {
-			say(why, why_len, "varbind %zu is malformed or missing",
+			asy_why(why, why_len, "varbind %zu is malformed or missing",
 			    i + 1);
 			return ASY_E_PROTO;
 		}
@@ -747,7 +721,7 @@ fill_vars(struct ber vbs, const size_t *map, size_t n,
 			    oids[map[i]]);
 		asy_buf_release(&nb);
 		if (r == ASY_E_PROTO) {
-			say(why, why_len, "varbind %zu has a malformed name",
+			asy_why(why, why_len, "varbind %zu has a malformed name",
 			    i + 1);
 			return r;
 		}
@@ -755,13 +729,13 @@ fill_vars(struct ber vbs, const size_t *map, size_t n,
 		var->value = NULL;
 		r = value_render(tag, &val, &var->value);
 		if (r < 0) {
-			say(why, why_len, "varbind %zu has a malformed value "
+			asy_why(why, why_len, "varbind %zu has a malformed value "
 			    "(type 0x%02x)", i + 1, tag);
 			return r;
 		}
 	}
 	if (vbs.n != 0) {
-		say(why, why_len, "more varbinds than requested");
+		asy_why(why, why_len, "more varbinds than requested");
 		return ASY_E_PROTO;
 	}
 	return 0;
@@ -785,7 +759,7 @@ asy_snmp_get(const char *addr, unsigned port, const char *community,
 	asy_buf_init(&req, MAX_REQUEST);
 	if (oids == NULL || vars == NULL || n_oids == 0 ||
 	    n_oids > MAX_OIDS) {
-		say(why, why_len, "1 to %d OIDs", MAX_OIDS);
+		asy_why(why, why_len, "1 to %d OIDs", MAX_OIDS);
 		r = ASY_E_INPUT;
 		goto out;
 	}
@@ -795,7 +769,7 @@ asy_snmp_get(const char *addr, unsigned port, const char *community,
 	for (size_t i = 0; i < n_oids; i++) {
 		r = oid_encode(oids[i], &req);
 		if (r < 0) {
-			say(why, why_len, "bad OID \"%.128s\"",
+			asy_why(why, why_len, "bad OID \"%.128s\"",
 			    oids[i] != NULL ? oids[i] : "(null)");
 			goto out;
 		}
@@ -817,7 +791,7 @@ asy_snmp_get(const char *addr, unsigned port, const char *community,
 	 * OID, within the same time).
 	 */
 	for (;;) {
-		unsigned long long now = now_ms();
+		unsigned long long now = asy_now_ms();
 		long long reqid = new_reqid();
 		struct resp resp;
 
@@ -837,14 +811,14 @@ asy_snmp_get(const char *addr, unsigned port, const char *community,
 			if (r < 0)
 				goto out;
 			if (n_active == n_oids)
-				say(why, why_len, "the agent answered");
+				asy_why(why, why_len, "the agent answered");
 			break;
 		}
-		say(why, why_len, "the agent answered %s(%lld) at %lld",
+		asy_why(why, why_len, "the agent answered %s(%lld) at %lld",
 		    error_name(resp.status), resp.status, resp.index);
 		if (resp.status != ERR_NOSUCHNAME || resp.index < 1 ||
 		    resp.index > (long long)n_active || n_active == 1 ||
-		    now_ms() >= deadline)
+		    (unsigned long long)asy_now_ms() >= deadline)
 			break;
 		/* Drop the OID the agent named; the values stay NULL. */
 		for (size_t i = (size_t)resp.index; i < n_active; i++) {
@@ -918,7 +892,7 @@ asy_snmp_set_string(const char *addr, unsigned port, const char *community,
 	if (r < 0)
 		goto out;
 	if (value == NULL || strlen(value) > MAX_SET_TEXT) {
-		say(why, why_len, "no value or a value over %d bytes",
+		asy_why(why, why_len, "no value or a value over %d bytes",
 		    MAX_SET_TEXT);
 		r = ASY_E_INPUT;
 		goto out;
@@ -929,7 +903,7 @@ asy_snmp_set_string(const char *addr, unsigned port, const char *community,
 	r = build_request(&req, version, community, PDU_SET, reqid, oids, 1,
 	    val.data != NULL ? val.data : "", val.len);
 	if (r == ASY_E_INPUT)
-		say(why, why_len, "bad OID \"%.128s\"",
+		asy_why(why, why_len, "bad OID \"%.128s\"",
 		    oid != NULL ? oid : "(null)");
 	if (r < 0)
 		goto out;
@@ -946,12 +920,12 @@ asy_snmp_set_string(const char *addr, unsigned port, const char *community,
 	if (r <= 0)
 		goto out;
 	if (resp.status != 0) {
-		say(why, why_len, "the agent refused the set: %s(%lld)",
+		asy_why(why, why_len, "the agent refused the set: %s(%lld)",
 		    error_name(resp.status), resp.status);
 		r = 0;
 		goto out;
 	}
-	say(why, why_len, "the agent accepted the set");
+	asy_why(why, why_len, "the agent accepted the set");
 	r = 1;
 out:
 	if (fd >= 0)

@@ -191,31 +191,6 @@ lib_init(void)
 	return init_result == SSH_OK ? 0 : ASY_E_INTERNAL;
 }
 
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Copy n bytes of s into d (of size cap, cap > 0) with every byte outside
  * printable ASCII as '?'; NUL-terminated, cut at cap - 1. */
 static void
@@ -256,7 +231,7 @@ struct reader {
 static int
 reader_fill(struct reader *r)
 {
-	long long left = r->deadline - now_ms();
+	long long left = r->deadline - asy_now_ms();
 	long n;
 
 	if (left <= 0)
@@ -432,7 +407,7 @@ parse_kexinit(const unsigned char *p, size_t n, struct asy_ssh_offer *o,
 
 	r = get_bytes(&c, 16, &cookie);
 	if (r < 0) {
-		say(why, why_len, "KEXINIT shorter than its cookie");
+		asy_why(why, why_len, "KEXINIT shorter than its cookie");
 		return r;
 	}
 	for (size_t i = 0; i < ASY_ELEMENTSOF(kexinit_fields); i++) {
@@ -441,7 +416,7 @@ parse_kexinit(const unsigned char *p, size_t n, struct asy_ssh_offer *o,
 
 		r = get_string(&c, &s, &len);
 		if (r < 0) {
-			say(why, why_len, "KEXINIT %s runs past the packet",
+			asy_why(why, why_len, "KEXINIT %s runs past the packet",
 			    kexinit_fields[i]);
 			return r;
 		}
@@ -449,7 +424,7 @@ parse_kexinit(const unsigned char *p, size_t n, struct asy_ssh_offer *o,
 			continue;
 		*keep[i] = list_dup(s, len);
 		if (*keep[i] == NULL) {
-			say(why, why_len, "out of memory");
+			asy_why(why, why_len, "out of memory");
 			return ASY_E_NOMEM;
 		}
 	}
@@ -457,7 +432,7 @@ parse_kexinit(const unsigned char *p, size_t n, struct asy_ssh_offer *o,
 	if (r == 0)
 		r = get_u32(&c, &reserved);
 	if (r < 0) {
-		say(why, why_len, "KEXINIT ends before "
+		asy_why(why, why_len, "KEXINIT ends before "
 		    "first_kex_packet_follows");
 		return r;
 	}
@@ -486,12 +461,12 @@ read_failed(int e, const struct reader *r, const char *what, char *why,
     size_t why_len)
 {
 	if (e == ASY_E_TIMEOUT)
-		say(why, why_len, "no %s within %lu ms", what, r->timeout_ms);
+		asy_why(why, why_len, "no %s within %lu ms", what, r->timeout_ms);
 	else if (e == ASY_E_CLOSED)
-		say(why, why_len, "the server closed the connection before "
+		asy_why(why, why_len, "the server closed the connection before "
 		    "%s", what);
 	else
-		say(why, why_len, "reading %s: %s", what, asy_strerror(e));
+		asy_why(why, why_len, "reading %s: %s", what, asy_strerror(e));
 	return e;
 }
 
@@ -507,12 +482,12 @@ read_ident(struct reader *r, struct asy_ssh_offer *o, char *why,
 	for (int i = 0; i <= MAX_PRE_LINES; i++) {
 		e = reader_line(r, line, &len);
 		if (e == ASY_E_PROTO) {
-			say(why, why_len, "%s longer than %d bytes",
+			asy_why(why, why_len, "%s longer than %d bytes",
 			    i == 0 ? "first line" : "a line", MAX_LINE);
 			return e;
 		}
 		if (e == ASY_E_CLOSED && (r->got_any || i > 0)) {
-			say(why, why_len, "the server closed the connection "
+			asy_why(why, why_len, "the server closed the connection "
 			    "before an identification line");
 			return ASY_E_PROTO;
 		}
@@ -522,19 +497,19 @@ read_ident(struct reader *r, struct asy_ssh_offer *o, char *why,
 		if (len >= 4 && memcmp(line, "SSH-", 4) == 0)
 			break;
 		if (i == MAX_PRE_LINES) {
-			say(why, why_len, "no identification line in the "
+			asy_why(why, why_len, "no identification line in the "
 			    "first %d lines", MAX_PRE_LINES);
 			return ASY_E_PROTO;
 		}
 	}
 	o->banner = dup_sanitized(line, len);
 	if (o->banner == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		return ASY_E_NOMEM;
 	}
 	if (strncmp(line, "SSH-2.0-", 8) != 0 &&
 	    strncmp(line, "SSH-1.99-", 9) != 0) {
-		say(why, why_len, "not SSH 2: \"%s\"", o->banner);
+		asy_why(why, why_len, "not SSH 2: \"%s\"", o->banner);
 		return ASY_E_PROTO;
 	}
 	return 0;
@@ -564,20 +539,20 @@ read_kexinit(struct reader *r, struct asy_ssh_offer *o, char *why,
 		c = (struct cursor){ hdr, sizeof(hdr) };
 		get_u32(&c, &plen);
 		if (plen < 2 || plen > MAX_PACKET) {
-			say(why, why_len, "packet length %lu (allowed 2 to %u)",
+			asy_why(why, why_len, "packet length %lu (allowed 2 to %u)",
 			    (unsigned long)plen, MAX_PACKET);
 			e = ASY_E_PROTO;
 			goto out;
 		}
 		pkt = malloc(plen);
 		if (pkt == NULL) {
-			say(why, why_len, "out of memory");
+			asy_why(why, why_len, "out of memory");
 			e = ASY_E_NOMEM;
 			goto out;
 		}
 		e = reader_get(r, pkt, plen);
 		if (e == ASY_E_CLOSED) {
-			say(why, why_len, "packet cut short: %lu bytes "
+			asy_why(why, why_len, "packet cut short: %lu bytes "
 			    "announced", (unsigned long)plen);
 			e = ASY_E_PROTO;
 			goto out;
@@ -588,7 +563,7 @@ read_kexinit(struct reader *r, struct asy_ssh_offer *o, char *why,
 		}
 		pad = pkt[0];
 		if (pad + 1 >= plen) {
-			say(why, why_len, "padding of %lu bytes in a packet of "
+			asy_why(why, why_len, "padding of %lu bytes in a packet of "
 			    "%lu", (unsigned long)pad, (unsigned long)plen);
 			e = ASY_E_PROTO;
 			goto out;
@@ -605,20 +580,20 @@ read_kexinit(struct reader *r, struct asy_ssh_offer *o, char *why,
 
 			disconnect_reason(pkt + 2, payload - 1, reason,
 			    sizeof(reason));
-			say(why, why_len, "the server disconnected: \"%s\"",
+			asy_why(why, why_len, "the server disconnected: \"%s\"",
 			    reason);
 			e = ASY_E_CLOSED;
 			goto out;
 		}
 		if (type != SSH_MSG_IGNORE && type != SSH_MSG_DEBUG &&
 		    type != SSH_MSG_UNIMPLEMENTED) {
-			say(why, why_len, "message %u where KEXINIT (20) was "
+			asy_why(why, why_len, "message %u where KEXINIT (20) was "
 			    "due", type);
 			e = ASY_E_PROTO;
 			goto out;
 		}
 	}
-	say(why, why_len, "no KEXINIT in the first %d packets",
+	asy_why(why, why_len, "no KEXINIT in the first %d packets",
 	    MAX_SKIPPED_PACKETS + 1);
 	e = ASY_E_PROTO;
 out:
@@ -633,30 +608,30 @@ asy_ssh_offer(const char *addr, unsigned port, unsigned long timeout_ms,
 	struct asy_ssh_offer got = { 0 };
 	struct reader *r = NULL;
 	struct asy_conn *c = NULL;
-	long long deadline = now_ms() + (long long)timeout_ms;
+	long long deadline = asy_now_ms() + (long long)timeout_ms;
 	long long left;
 	int e;
 
-	say(why, why_len, "%s", "");
+	asy_why(why, why_len, "%s", "");
 	if (o == NULL) {
-		say(why, why_len, "nowhere to put the offer");
+		asy_why(why, why_len, "nowhere to put the offer");
 		e = ASY_E_INPUT;
 		goto out;
 	}
 	e = asy_conn_open(addr, port, 0, timeout_ms, &c, why, why_len);
 	if (e < 0)
 		goto out;
-	left = deadline - now_ms();
+	left = deadline - asy_now_ms();
 	e = left > 0 ? asy_conn_write(c, client_ident, sizeof(client_ident) - 1,
 	    (unsigned long)left) : ASY_E_TIMEOUT;
 	if (e < 0) {
-		say(why, why_len, "sending our identification: %s",
+		asy_why(why, why_len, "sending our identification: %s",
 		    asy_strerror(e));
 		goto out;
 	}
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		e = ASY_E_NOMEM;
 		goto out;
 	}
@@ -729,7 +704,7 @@ check_list(ssh_session scratch, size_t which, const char *list, char *why,
 	const char *p = list;
 
 	if (strlen(list) > MAX_ALGO_LIST) {
-		say(why, why_len, "%s list longer than %d bytes", what,
+		asy_why(why, why_len, "%s list longer than %d bytes", what,
 		    MAX_ALGO_LIST);
 		return ASY_E_INPUT;
 	}
@@ -739,13 +714,13 @@ check_list(ssh_session scratch, size_t which, const char *list, char *why,
 		int r;
 
 		if (n == 0 || n > MAX_NAME) {
-			say(why, why_len, "%s list \"%s\": %s name", what,
+			asy_why(why, why_len, "%s list \"%s\": %s name", what,
 			    list, n == 0 ? "an empty" : "a too long");
 			return ASY_E_INPUT;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (!name_char(p[i])) {
-				say(why, why_len, "%s list: bad character "
+				asy_why(why, why_len, "%s list: bad character "
 				    "0x%02x", what, (unsigned char)p[i]);
 				return ASY_E_INPUT;
 			}
@@ -754,7 +729,7 @@ check_list(ssh_session scratch, size_t which, const char *list, char *why,
 		name[n] = '\0';
 		r = ssh_options_set(scratch, list_opts[which].opt, name);
 		if (r < 0) {
-			say(why, why_len, "libssh %s cannot offer %s %s",
+			asy_why(why, why_len, "libssh %s cannot offer %s %s",
 			    ssh_version(0), what, name);
 			return ASY_E_INPUT;
 		}
@@ -773,7 +748,7 @@ check_algos(const struct algos *a, char *why, size_t why_len)
 
 	scratch = ssh_new();
 	if (scratch == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		return ASY_E_NOMEM;
 	}
 	for (size_t i = 0; i < ASY_ELEMENTSOF(lists) && r == 0; i++)
@@ -938,23 +913,23 @@ connect_failed(ssh_session s, long long deadline, unsigned long timeout_ms,
 	    contains(safe, "Protocol mismatch") || (banner != NULL &&
 	    strncmp(banner, "SSH-2.0-", 8) != 0 &&
 	    strncmp(banner, "SSH-1.99-", 9) != 0)) {
-		say(why, why_len, "not an SSH 2 server: %s", safe);
+		asy_why(why, why_len, "not an SSH 2 server: %s", safe);
 		return ASY_E_PROTO;
 	}
 	if (contains(safe, "Timeout") || (banner == NULL &&
-	    now_ms() >= deadline)) {
-		say(why, why_len, "no %s within %lu ms", banner == NULL ?
+	    asy_now_ms() >= deadline)) {
+		asy_why(why, why_len, "no %s within %lu ms", banner == NULL ?
 		    "identification line" : "complete key exchange",
 		    timeout_ms);
 		return ASY_E_TIMEOUT;
 	}
 	if (banner == NULL) {
-		say(why, why_len, "the server closed the connection before "
+		asy_why(why, why_len, "the server closed the connection before "
 		    "its identification line");
 		return ASY_E_CLOSED;
 	}
 	if (contains(safe, "no match for method")) {
-		say(why, why_len, "no algorithm in common: %s", safe);
+		asy_why(why, why_len, "no algorithm in common: %s", safe);
 		*refusal = REFUSED_NOMATCH;
 		return 0;
 	}
@@ -962,24 +937,24 @@ connect_failed(ssh_session s, long long deadline, unsigned long timeout_ms,
 		char msg[200];
 
 		copy_sanitized(msg, sizeof(msg), bye, strlen(bye));
-		say(why, why_len, "the server disconnected during the key "
+		asy_why(why, why_len, "the server disconnected during the key "
 		    "exchange: \"%s\"", msg);
 		*refusal = REFUSED_DISCONNECT;
 		return 0;
 	}
 	if (contains(safe, "Socket error") || contains(safe, "disconnected") ||
 	    (ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
-		say(why, why_len, "the server closed the connection during "
+		asy_why(why, why_len, "the server closed the connection during "
 		    "the key exchange (%s)", safe);
 		*refusal = REFUSED_CLOSED;
 		return 0;
 	}
-	if (now_ms() >= deadline) {
-		say(why, why_len, "no complete key exchange within %lu ms "
+	if (asy_now_ms() >= deadline) {
+		asy_why(why, why_len, "no complete key exchange within %lu ms "
 		    "(%s)", timeout_ms, safe);
 		return ASY_E_TIMEOUT;
 	}
-	say(why, why_len, "key exchange failed: %s", safe);
+	asy_why(why, why_len, "key exchange failed: %s", safe);
 	return ASY_E_PROTO;
 }
 
@@ -1017,7 +992,7 @@ start(const char *addr, unsigned port, unsigned long timeout_ms,
     const struct algos *a, const char *user, ssh_session *out,
     struct capture *cap, enum refusal *refusal, char *why, size_t why_len)
 {
-	long long deadline = now_ms() + (long long)timeout_ms;
+	long long deadline = asy_now_ms() + (long long)timeout_ms;
 	struct asy_conn *c = NULL;
 	ssh_session s = NULL;
 	struct log_state saved;
@@ -1025,7 +1000,7 @@ start(const char *addr, unsigned port, unsigned long timeout_ms,
 
 	r = lib_init();
 	if (r < 0) {
-		say(why, why_len, "ssh_init failed");
+		asy_why(why, why_len, "ssh_init failed");
 		goto out;
 	}
 	r = asy_conn_open(addr, port, 0, timeout_ms, &c, why, why_len);
@@ -1036,13 +1011,13 @@ start(const char *addr, unsigned port, unsigned long timeout_ms,
 	asy_conn_close(c);
 	c = NULL;
 	if (fd < 0) {
-		say(why, why_len, "dup: %s", strerror(errno));
+		asy_why(why, why_len, "dup: %s", strerror(errno));
 		r = ASY_E_IO;
 		goto out;
 	}
 	s = ssh_new();
 	if (s == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		r = ASY_E_NOMEM;
 		goto out;
 	}
@@ -1050,17 +1025,17 @@ start(const char *addr, unsigned port, unsigned long timeout_ms,
 	if (r == 0)
 		r = set_algos(s, a);
 	if (r == 0)
-		r = set_timeout(s, deadline - now_ms());
+		r = set_timeout(s, deadline - asy_now_ms());
 	if (r == 0)
 		r = ssh_options_set(s, SSH_OPTIONS_FD, &fd);
 	if (r < 0) {
-		say(why, why_len, "libssh refused an option: %s",
+		asy_why(why, why_len, "libssh refused an option: %s",
 		    ssh_get_error(s));
 		r = ASY_E_INPUT;
 		goto out;
 	}
-	if (deadline - now_ms() <= 0) {
-		say(why, why_len, "no time left after connecting (%lu ms)",
+	if (deadline - asy_now_ms() <= 0) {
+		asy_why(why, why_len, "no time left after connecting (%lu ms)",
 		    timeout_ms);
 		r = ASY_E_TIMEOUT;
 		goto out;
@@ -1230,16 +1205,16 @@ asy_ssh_handshake(const char *addr, unsigned port, unsigned long timeout_ms,
 	ssh_session s = NULL;
 	int r;
 
-	say(why, why_len, "%s", "");
+	asy_why(why, why_len, "%s", "");
 	memset(&got, 0, sizeof(got));
 	if (n == NULL) {
-		say(why, why_len, "nowhere to put the result");
+		asy_why(why, why_len, "nowhere to put the result");
 		r = ASY_E_INPUT;
 		goto out;
 	}
 	r = lib_init();
 	if (r < 0) {
-		say(why, why_len, "ssh_init failed");
+		asy_why(why, why_len, "ssh_init failed");
 		goto out;
 	}
 	r = check_algos(&a, why, why_len);
@@ -1276,16 +1251,16 @@ asy_ssh_open(const char *addr, unsigned port, unsigned long timeout_ms,
 	const char *banner;
 	int r;
 
-	say(why, why_len, "%s", "");
+	asy_why(why, why_len, "%s", "");
 	if (out == NULL || user == NULL || *user == '\0' ||
 	    strlen(user) > 256) {
-		say(why, why_len, "no user name, or a too long one");
+		asy_why(why, why_len, "no user name, or a too long one");
 		r = ASY_E_INPUT;
 		goto out;
 	}
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		r = ASY_E_NOMEM;
 		goto out;
 	}
@@ -1299,7 +1274,7 @@ asy_ssh_open(const char *addr, unsigned port, unsigned long timeout_ms,
 	/* Each authentication step gets the whole timeout again. */
 	r = set_timeout(t->session, (long long)timeout_ms);
 	if (r < 0) {
-		say(why, why_len, "libssh refused the timeout");
+		asy_why(why, why_len, "libssh refused the timeout");
 		r = ASY_E_INTERNAL;
 		goto out;
 	}
@@ -1307,7 +1282,7 @@ asy_ssh_open(const char *addr, unsigned port, unsigned long timeout_ms,
 	t->banner = dup_sanitized(banner != NULL ? banner : "",
 	    banner != NULL ? strnlen(banner, MAX_LINE) : 0);
 	if (t->banner == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		r = ASY_E_NOMEM;
 		goto out;
 	}

@@ -102,36 +102,10 @@ static const char *const shell_prompts[] = {
 	"$ ", "# ", "> ",
 };
 
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-say(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why == NULL || why_len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
-}
-
-static unsigned long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 +
-	    (unsigned long long)ts.tv_nsec / 1000000;
-}
-
 static unsigned long long
 deadline_in(unsigned long long ms)
 {
-	return now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
+	return asy_now_ms() + (ms < MAX_WAIT_MS ? ms : MAX_WAIT_MS);
 }
 
 static char
@@ -295,7 +269,7 @@ pump(struct asy_telnet *t, unsigned long wait_ms)
 	}
 	asy_buf_release(&out);
 	if (t->total > before)
-		t->last_rx = now_ms();
+		t->last_rx = asy_now_ms();
 	return (long)(t->total - before);
 }
 
@@ -453,7 +427,7 @@ static unsigned long
 next_wait(const struct asy_telnet *t, unsigned long long deadline,
     unsigned long quiet_ms, int candidate)
 {
-	unsigned long long now = now_ms(), until = deadline;
+	unsigned long long now = asy_now_ms(), until = deadline;
 
 	if (candidate && t->last_rx + quiet_ms < until)
 		until = t->last_rx + quiet_ms;
@@ -472,7 +446,7 @@ asy_telnet_open(const char *addr, unsigned port, unsigned long timeout_ms,
 
 	t = calloc(1, sizeof(*t));
 	if (t == NULL) {
-		say(why, why_len, "out of memory");
+		asy_why(why, why_len, "out of memory");
 		r = ASY_E_NOMEM;
 		goto out;
 	}
@@ -481,17 +455,17 @@ asy_telnet_open(const char *addr, unsigned port, unsigned long timeout_ms,
 	r = asy_conn_open(addr, port, 0, timeout_ms, &t->c, why, why_len);
 	if (r < 0)
 		goto out;
-	t->last_rx = now_ms();
+	t->last_rx = asy_now_ms();
 	for (;;) {
 		unsigned long long now;
 		long n;
 
 		n = pump(t, next_wait(t, deadline, QUIET_MS,
 		    at == AT_SHELL));
-		now = now_ms();
+		now = asy_now_ms();
 		if (n == ASY_E_TIMEOUT) {
 			if (at == AT_SHELL && now >= t->last_rx + QUIET_MS) {
-				say(why, why_len, "a shell prompt without "
+				asy_why(why, why_len, "a shell prompt without "
 				    "login");
 				r = 2;
 				goto out;
@@ -499,19 +473,19 @@ asy_telnet_open(const char *addr, unsigned port, unsigned long timeout_ms,
 			if (now < deadline)
 				continue;
 			if (t->total > 0) {
-				say(why, why_len, "no login prompt in %zu "
+				asy_why(why, why_len, "no login prompt in %zu "
 				    "bytes within %lu ms", t->total,
 				    timeout_ms);
 				r = 0;
 			} else {
-				say(why, why_len, "nothing within %lu ms",
+				asy_why(why, why_len, "nothing within %lu ms",
 				    timeout_ms);
 				r = ASY_E_TIMEOUT;
 			}
 			goto out;
 		}
 		if (n < 0) {
-			say(why, why_len, n == ASY_E_CLOSED ? "the server "
+			asy_why(why, why_len, n == ASY_E_CLOSED ? "the server "
 			    "closed the connection after %zu bytes" :
 			    "read failed after %zu bytes", t->total);
 			r = (int)n;
@@ -519,13 +493,13 @@ asy_telnet_open(const char *addr, unsigned port, unsigned long timeout_ms,
 		}
 		at = classify(t);
 		if (at == AT_LOGIN || at == AT_PASSWORD) {
-			say(why, why_len, at == AT_LOGIN ? "a login prompt" :
+			asy_why(why, why_len, at == AT_LOGIN ? "a login prompt" :
 			    "a password prompt");
 			r = at == AT_LOGIN ? 1 : 3;
 			goto out;
 		}
 		if (t->total > MAX_BANNER) {
-			say(why, why_len, "no prompt in the first %zu bytes",
+			asy_why(why, why_len, "no prompt in the first %zu bytes",
 			    MAX_BANNER);
 			r = 0;
 			goto out;
@@ -548,13 +522,13 @@ out:
 static void
 await_prompt(struct asy_telnet *t, unsigned long long deadline)
 {
-	unsigned long long until = now_ms() + REPROMPT_MS;
+	unsigned long long until = asy_now_ms() + REPROMPT_MS;
 
 	if (until > deadline)
 		until = deadline;
 	t->at = AT_NOTHING;
 	for (;;) {
-		unsigned long long now = now_ms();
+		unsigned long long now = asy_now_ms();
 		enum at at;
 		long n;
 
@@ -595,7 +569,7 @@ asy_telnet_login(struct asy_telnet *t, const char *user, const char *pass,
 	if (r < 0)
 		return r;
 	t->at = AT_NOTHING;
-	t->last_rx = now_ms();
+	t->last_rx = asy_now_ms();
 	for (;;) {
 		unsigned long quiet = at == AT_SHELL ? QUIET_MS :
 		    QUIET_TEXT_MS;
@@ -605,7 +579,7 @@ asy_telnet_login(struct asy_telnet *t, const char *user, const char *pass,
 		long n;
 
 		n = pump(t, next_wait(t, deadline, quiet, candidate));
-		now = now_ms();
+		now = asy_now_ms();
 		if (n == ASY_E_TIMEOUT) {
 			if ((candidate && now >= t->last_rx + quiet) ||
 			    (candidate && now >= deadline)) {
@@ -639,7 +613,7 @@ asy_telnet_login(struct asy_telnet *t, const char *user, const char *pass,
 			r = send_line(t, pass);
 			if (r < 0)
 				return r;
-			t->last_rx = now_ms();
+			t->last_rx = asy_now_ms();
 			at = AT_NOTHING;
 		}
 	}

@@ -46,15 +46,6 @@ struct hs_seen {
 	int	hello;		/* a ServerHello came */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 msg_cb(int write_p, int version, int content_type, const void *buf,
     size_t len, SSL *ssl, void *arg)
@@ -452,7 +443,7 @@ hello_run(const struct asy_tls_probe *p, struct asy_tls_hello *out,
 	*conns = 0;
 	if (timeout_ms > MAX_TIMEOUT_MS)
 		timeout_ms = MAX_TIMEOUT_MS;
-	deadline = now_ms() + (long long)timeout_ms;
+	deadline = asy_now_ms() + (long long)timeout_ms;
 	r = make_ctx(p, &ctx, out->why, sizeof(out->why));
 	if (r < 0)
 		goto out;
@@ -502,7 +493,7 @@ hello_run(const struct asy_tls_probe *p, struct asy_tls_hello *out,
 			    sizeof(out->why));
 			goto out;
 		}
-		left = deadline - now_ms();
+		left = deadline - asy_now_ms();
 		if (left <= 0) {
 			snprintf(out->why, sizeof(out->why),
 			    "no answer within %lu ms", timeout_ms);

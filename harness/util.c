@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,4 +176,31 @@ asy_mkdir_p(const char *path, unsigned mode)
 	}
 	free(p);
 	return r;
+}
+
+long long
+asy_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+asy_vwhy(char *why, size_t why_len, const char *fmt, va_list ap)
+{
+	if (why == NULL || why_len == 0)
+		return;
+	vsnprintf(why, why_len, fmt, ap);
+}
+
+void
+asy_why(char *why, size_t why_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	asy_vwhy(why, why_len, fmt, ap);
+	va_end(ap);
 }

@@ -4,6 +4,7 @@
 #ifndef ASSAY_UTIL_H
 #define ASSAY_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define ASY_ELEMENTSOF(a)	(sizeof(a) / sizeof((a)[0]))
@@ -32,6 +33,17 @@ int	 asy_str_ieq(const char *a, const char *b);
 
 /* The current time as ISO 8601 UTC ("2026-11-22T11:30:00Z") in buf. */
 void	 asy_now_iso8601(char buf[32]);
+
+/* Milliseconds on the monotonic clock, from an arbitrary origin: for
+ * deadlines and durations. */
+long long asy_now_ms(void);
+
+/* printf into an adapter's "why" out-parameter (NULL or why_len 0: no
+ * output); the message is cut to fit. */
+void	 asy_why(char *why, size_t why_len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 asy_vwhy(char *why, size_t why_len, const char *fmt, va_list ap)
+	    __attribute__((format(printf, 3, 0)));
 
 /* Join a folder and a name into a fresh string; NULL on no memory. */
 char	*asy_path_join(const char *dir, const char *name);
