@@ -82,21 +82,6 @@ chan_data_free(struct chan_data *c)
 }
 
 static void
-tlog(struct asy_buf *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-tlog(struct asy_buf *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)asy_buf_vprintf(t, fmt, ap);
-	va_end(ap);
-	(void)asy_buf_putc(t, '\n');
-}
-
-static void
 measure_ssh(struct asy_live *lv, unsigned port, struct chan_data *c,
     struct asy_buf *t)
 {
@@ -116,14 +101,14 @@ measure_ssh(struct asy_live *lv, unsigned port, struct chan_data *c,
 		c->kind = -1;
 		c->why = asy_strdup_printf("the SSH server's offer could not "
 		    "be read: %s", why);
-		tlog(t, "offer: %s", why);
+		asy_tc_log(t, "offer: %s", why);
 		return;
 	}
-	tlog(t, "banner: %s", c->offer.banner ? c->offer.banner : "");
-	tlog(t, "kex: %s", c->offer.kex ? c->offer.kex : "");
-	tlog(t, "host key: %s", c->offer.hostkey ? c->offer.hostkey : "");
-	tlog(t, "ciphers: %s", c->offer.cipher ? c->offer.cipher : "");
-	tlog(t, "MACs: %s", c->offer.mac ? c->offer.mac : "");
+	asy_tc_log(t, "banner: %s", c->offer.banner ? c->offer.banner : "");
+	asy_tc_log(t, "kex: %s", c->offer.kex ? c->offer.kex : "");
+	asy_tc_log(t, "host key: %s", c->offer.hostkey ? c->offer.hostkey : "");
+	asy_tc_log(t, "ciphers: %s", c->offer.cipher ? c->offer.cipher : "");
+	asy_tc_log(t, "MACs: %s", c->offer.mac ? c->offer.mac : "");
 	for (size_t i = 0; i < ASY_ELEMENTSOF(downgrades); i++) {
 		/* A server that closes before its banner is busy (dropbear
 		 * takes five unauthenticated connections per address): try
@@ -146,7 +131,7 @@ measure_ssh(struct asy_live *lv, unsigned port, struct chan_data *c,
 		else
 			snprintf(c->dg_detail[i], sizeof(c->dg_detail[i]),
 			    "%.90s", why);
-		tlog(t, "downgrade offering only %s: %s (%s)",
+		asy_tc_log(t, "downgrade offering only %s: %s (%s)",
 		    downgrades[i].what, r == 1 ? "ACCEPTED" : r == 0 ?
 		    "refused" : "not tried", c->dg_detail[i]);
 	}
@@ -163,7 +148,7 @@ measure_ssh(struct asy_live *lv, unsigned port, struct chan_data *c,
 		}
 		if (r == 1)
 			c->rsa_bits = n.key_bits;
-		tlog(t, "RSA host key: %d bits%s%s", c->rsa_bits,
+		asy_tc_log(t, "RSA host key: %d bits%s%s", c->rsa_bits,
 		    r == 1 ? "" : ": ", r == 1 ? "" : why);
 	}
 	c->kind = 1;
@@ -189,7 +174,7 @@ measure_tls(struct asy_live *lv, unsigned port, struct chan_data *c,
 	for (size_t i = 0; !s->reachable && i < s->n_att; i++)
 		if (s->att[i].result == 1) {
 			c->kind = 2;
-			tlog(t, "the default handshake failed (%s); judged by "
+			asy_tc_log(t, "the default handshake failed (%s); judged by "
 			    "the attempts", s->best.why);
 			return;
 		}
@@ -200,14 +185,14 @@ measure_tls(struct asy_live *lv, unsigned port, struct chan_data *c,
 		return;
 	}
 	c->kind = 2;
-	tlog(t, "default handshake: %s %s, group %s", s->best.version,
+	asy_tc_log(t, "default handshake: %s %s, group %s", s->best.version,
 	    s->best.cipher, s->best.group);
-	tlog(t, "certificate: %s %d bits, signed %s, subject %s",
+	asy_tc_log(t, "certificate: %s %d bits, signed %s, subject %s",
 	    s->best.cert_key, s->best.cert_bits, s->best.cert_sig,
 	    s->best.cert_subject);
-	tlog(t, "versions accepted: %s", s->versions ? s->versions : "");
+	asy_tc_log(t, "versions accepted: %s", s->versions ? s->versions : "");
 	for (size_t i = 0; i < s->n_att; i++)
-		tlog(t, "%s: %s (%s)", s->att[i].what, s->att[i].result == 1 ?
+		asy_tc_log(t, "%s: %s (%s)", s->att[i].what, s->att[i].result == 1 ?
 		    "ACCEPTED" : s->att[i].result == 0 ? "refused" :
 		    "not tried", s->att[i].detail ? s->att[i].detail : "");
 }
@@ -244,7 +229,7 @@ measure(struct asy_live *lv, unsigned port, struct asy_tc_chan **out,
 	ch->data = c;
 	ch->free_data = (void (*)(void *))chan_data_free;
 	asy_buf_init(&t, (size_t)64 << 10);
-	tlog(&t, "# channel tcp/%u of %s, assessed by assay", port,
+	asy_tc_log(&t, "# channel tcp/%u of %s, assessed by assay", port,
 	    asy_tc_addr(lv));
 	o = asy_tc_service(lv, "tcp", port);
 	if (o != NULL && asy_tc_kind(o) == ASY_PK_SSH) {
@@ -252,7 +237,7 @@ measure(struct asy_live *lv, unsigned port, struct asy_tc_chan **out,
 	} else {
 		r = asy_tls_speaks(asy_tc_addr(lv), port,
 		    lv->lab->budget.timeout_ms);
-		tlog(&t, "TLS: %s", r == 1 ? "spoken" : r == 0 ? "not spoken" :
+		asy_tc_log(&t, "TLS: %s", r == 1 ? "spoken" : r == 0 ? "not spoken" :
 		    asy_strerror(r));
 		if (r == 1)
 			measure_tls(lv, port, c, &t);

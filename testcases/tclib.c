@@ -705,13 +705,9 @@ http_candidates(const struct asy_observed *o, const struct asy_decl *decl,
 	return n;
 }
 
-static void
-tlog(struct asy_buf *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Append a line to a transcript; a full transcript just stops growing. */
-static void
-tlog(struct asy_buf *t, const char *fmt, ...)
+void
+asy_tc_log(struct asy_buf *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -751,7 +747,7 @@ probe_ssh(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 	r = asy_ssh_open(asy_tc_addr(lv), s->port, lv->lab->budget.timeout_ms,
 	    "root", &ssh, why, sizeof(why));
 	if (r < 0) {
-		tlog(t, "ssh tcp/%u: cannot connect: %s", s->port, why);
+		asy_tc_log(t, "ssh tcp/%u: cannot connect: %s", s->port, why);
 		s->note = asy_strdup_printf("could not connect: %s", why);
 		return;
 	}
@@ -775,7 +771,7 @@ probe_ssh(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 		s->note = asy_strdup_printf("no answer to the method "
 		    "query: %s", asy_strerror(r));
 	}
-	tlog(t, "ssh tcp/%u: methods '%s' (%d)", s->port, methods, r);
+	asy_tc_log(t, "ssh tcp/%u: methods '%s' (%d)", s->port, methods, r);
 	asy_ssh_close(ssh);
 }
 
@@ -832,11 +828,11 @@ probe_http(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 		r = asy_http_request(h, "GET", paths[i], ASY_HTTP_AUTH_NONE,
 		    NULL, NULL, NULL, NULL, 0, &resp, why, sizeof(why));
 		if (r < 0) {
-			tlog(t, "GET %s: no answer: %s", paths[i], why);
+			asy_tc_log(t, "GET %s: no answer: %s", paths[i], why);
 			continue;
 		}
 		answers++;
-		tlog(t, "GET %s: %ld%s%s", paths[i], resp.status,
+		asy_tc_log(t, "GET %s: %ld%s%s", paths[i], resp.status,
 		    resp.www_auth ? " WWW-Authenticate present" : "",
 		    resp.location ? " (redirect)" : "");
 		if (resp.status >= 300 && resp.status < 400)
@@ -896,7 +892,7 @@ probe_mqtt(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 	o.timeout_ms = lv->lab->budget.timeout_ms;
 	r = asy_mqtt_connect(&o, &m, &rc, why, sizeof(why));
 	asy_mqtt_close(m);
-	tlog(t, "mqtt tcp/%u: anonymous CONNECT: %s (return code %d)",
+	asy_tc_log(t, "mqtt tcp/%u: anonymous CONNECT: %s (return code %d)",
 	    s->port, r == 1 ? "accepted" : r == 0 ? "refused" : why, rc);
 	if (r < 0) {
 		s->note = asy_strdup_printf("could not connect: %s", why);
@@ -920,7 +916,7 @@ probe_snmp(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 	snprintf(s->method, sizeof(s->method), "SNMP community");
 	s->note = asy_strdup("SNMP v1/v2c: the community string is a "
 	    "password sent in clear");
-	tlog(t, "snmp udp/%u: community-based access", s->port);
+	asy_tc_log(t, "snmp udp/%u: community-based access", s->port);
 }
 
 static const char *const communities[] = {
@@ -978,7 +974,7 @@ guess_surface(struct asy_live *lv, struct asy_surface *s,
 	ops = asy_tc_prober(lv, s, &cfg);
 	list = s->kind == ASY_PK_SNMP ? &tc->communities : &tc->defaults;
 	if (ops == NULL || list->n == 0) {
-		tlog(t, "%s %s/%u: no guessing (%s)", asy_proto_kind_name(s->kind),
+		asy_tc_log(t, "%s %s/%u: no guessing (%s)", asy_proto_kind_name(s->kind),
 		    s->o->proto, s->port, ops == NULL ? "no prober for this "
 		    "login" : "no credential list");
 		asy_tc_prober_free(cfg);
@@ -1014,7 +1010,7 @@ guess_surface(struct asy_live *lv, struct asy_surface *s,
 		s->found_user = asy_strdup(list->pairs[s->g.found].user);
 		s->found_pass = asy_strdup(list->pairs[s->g.found].pass);
 	}
-	tlog(t, "%s %s/%u: %u guesses in %.1f s (%.1f a second), %u "
+	asy_tc_log(t, "%s %s/%u: %u guesses in %.1f s (%.1f a second), %u "
 	    "accepted%s%s", asy_proto_kind_name(s->kind), s->o->proto, s->port,
 	    s->g.attempts, s->g.seconds, s->g.rate, s->g.accepted,
 	    s->g.why[0] ? "; " : "", s->g.why);
@@ -1055,7 +1051,7 @@ asy_tc_surfaces(struct asy_live *lv, struct asy_surface **out, size_t *n_out)
 	if (r < 0)
 		return r;
 	asy_buf_init(&t, NOTE_MAX);
-	tlog(&t, "# authentication surfaces of %s, probed by assay",
+	asy_tc_log(&t, "# authentication surfaces of %s, probed by assay",
 	    asy_tc_addr(lv));
 	for (size_t i = 0; i < lv->obs->n; i++) {
 		const struct asy_observed *o = &lv->obs->v[i];
@@ -1092,7 +1088,7 @@ asy_tc_surfaces(struct asy_live *lv, struct asy_surface **out, size_t *n_out)
 			probe_snmp(lv, s, &t);
 			break;
 		default:
-			tlog(&t, "%s/%u: no prober for %s", o->proto, o->port,
+			asy_tc_log(&t, "%s/%u: no prober for %s", o->proto, o->port,
 			    o->svc->name ? o->svc->name : "this service");
 			break;
 		}
@@ -1189,7 +1185,7 @@ unauth_http(struct asy_live *lv, const struct asy_surface *s,
 			continue;
 		snprintf(label, sizeof(label), "HTTP GET %.150s (%s/%u)",
 		    paths[i], s->o->proto, s->port);
-		tlog(t, "%s: %ld", label, resp.status);
+		asy_tc_log(t, "%s: %ld", label, resp.status);
 		if (resp.headers.data != NULL) {
 			tlog_text(t, "  headers", resp.headers.data,
 			    resp.headers.len);
@@ -1234,7 +1230,7 @@ unauth_mqtt(struct asy_live *lv, const struct asy_surface *s,
 	}
 	r = asy_mqtt_collect(m, filters, ASY_ELEMENTSOF(filters), 2000, 200,
 	    4096, &msgs, &n, &refused);
-	tlog(t, "MQTT %s/%u anonymous, subscribed to # and $SYS/#: %zu "
+	asy_tc_log(t, "MQTT %s/%u anonymous, subscribed to # and $SYS/#: %zu "
 	    "messages, %zu subscriptions refused", s->o->proto, s->port, n,
 	    refused);
 	for (size_t i = 0; i < n; i++) {
@@ -1272,7 +1268,7 @@ unauth_snmp(struct asy_live *lv, const struct asy_surface *s,
 	r = asy_snmp_get(asy_tc_addr(lv), s->port, community, 1, oids, 4,
 	    2000, v, why, sizeof(why));
 	if (r != 1) {
-		tlog(t, "SNMP udp/%u: no answer with the community of the "
+		asy_tc_log(t, "SNMP udp/%u: no answer with the community of the "
 		    "default list", s->port);
 		return;
 	}
@@ -1309,7 +1305,7 @@ asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out)
 	tc->unauth.by_case = lv->case_id;
 	asy_buf_init(&t, NOTE_MAX);
 	asy_buf_init(&src, 4096);
-	tlog(&t, "# what %s answers without authentication",
+	asy_tc_log(&t, "# what %s answers without authentication",
 	    asy_tc_addr(lv) ? asy_tc_addr(lv) : "the DUT");
 	for (size_t i = 0; i < n; i++) {
 		struct asy_surface *s = &surf[i];
@@ -1379,7 +1375,7 @@ asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out)
 	for (size_t i = 0; i < tc->unauth.found.n; i++) {
 		const struct asy_disclosure *d = &tc->unauth.found.d[i];
 
-		tlog(&t, "found: %s '%s' in %s", d->kind, d->value, d->source);
+		asy_tc_log(&t, "found: %s '%s' in %s", d->kind, d->value, d->source);
 	}
 	tc->unauth.sources = asy_buf_steal(&src);
 	r = save_transcript(lv, "unauthenticated", &t,

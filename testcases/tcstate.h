@@ -36,6 +36,10 @@ struct asy_tc_state {
 int	asy_tc_transcript_save(struct asy_live *lv, const char *name,
 	    unsigned port, const struct asy_buf *t, char **rel);
 
+/* Append a formatted line to a transcript; a full one stops growing. */
+void	asy_tc_log(struct asy_buf *t, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* lv->tc, created on first use; NULL when out of memory. */
 struct asy_tc_state *asy_tc_state(struct asy_live *lv);
 
