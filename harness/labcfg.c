@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "catalogue.h"
+#include "pki.h"
 #include "error.h"
 #include "util.h"
 #include "xml.h"
@@ -127,14 +128,56 @@ cred_release(struct asy_lab_cred *c)
 	free(c->env);
 }
 
+static void argv_release(char **argv, size_t argc);
+
 static void
 cmd_release(struct asy_lab_cmd *c)
 {
 	free(c->action);
-	if (c->argv != NULL)
-		for (size_t i = 0; i < c->argc; i++)
-			free(c->argv[i]);
-	free(c->argv);
+	argv_release(c->argv, c->argc);
+}
+
+static void
+argv_release(char **argv, size_t argc)
+{
+	if (argv != NULL)
+		for (size_t i = 0; i < argc; i++)
+			free(argv[i]);
+	free(argv);
+}
+
+static void
+step_release(struct asy_lab_step *st)
+{
+	free(st->text);
+	argv_release(st->argv, st->argc);
+}
+
+static void
+image_release(struct asy_lab_image *im)
+{
+	free(im->version);
+	free(im->file);
+	free(im->signature);
+}
+
+static void
+update_release(struct asy_lab_update *u)
+{
+	free(u->mechanism);
+	free(u->listen);
+	free(u->base);
+	free(u->sig_alg);
+	free(u->ca_cert);
+	free(u->ca_key);
+	image_release(&u->installed);
+	image_release(&u->newer);
+	free(u->manifest);
+	free(u->manifest_type);
+	step_release(&u->point);
+	step_release(&u->trigger);
+	step_release(&u->version);
+	step_release(&u->reset);
 }
 
 static void
@@ -156,6 +199,9 @@ dut_release(struct asy_lab_dut *t)
 	for (size_t i = 0; i < t->n_cmds; i++)
 		cmd_release(&t->cmds[i]);
 	free(t->cmds);
+	for (size_t i = 0; i < t->n_updates; i++)
+		update_release(&t->updates[i]);
+	free(t->updates);
 }
 
 void
@@ -1196,6 +1242,50 @@ expand_arg(struct loader *L, const struct asy_xnode *n, const char *s)
 	return out;
 }
 
+/* The <arg> children of n into a NULL-terminated argv (what names the
+ * command in messages). */
+static void
+load_argv(struct loader *L, const struct asy_xnode *n, const char *what,
+    const struct asy_lab_dut *t, char ***argvp, size_t *argcp)
+{
+	size_t n_args = 0, argc = 0;
+	char **argv;
+
+	for (size_t i = 0; i < n->n_children; i++)
+		if (strcmp(n->children[i].name, "arg") == 0)
+			n_args++;
+	argv = calloc(n_args + 1, sizeof(*argv));
+	if (argv == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	*argvp = argv;
+	for (size_t i = 0; i < n->n_children; i++) {
+		const struct asy_xnode *a = &n->children[i];
+		const char *var;
+
+		if (strcmp(a->name, "arg") != 0)
+			continue;
+		if (argc == 0 && asy_str_blank(a->text))
+			LERR(L, a->line, "the program of the %s command of "
+			    "DUT %s is empty; put the program's path in the "
+			    "first <arg>", what, t->name);
+		var = strstr(a->text, "${");
+		while (var != NULL && strncmp(var, LABDIR_VAR,
+		    strlen(LABDIR_VAR)) == 0)
+			var = strstr(var + 1, "${");
+		if (var != NULL)
+			LWARN(L, a->line, "'%.32s' in an argument of the %s "
+			    "command stays as it is: commands run without a "
+			    "shell and only ${LABDIR} is replaced; write the "
+			    "value out", var, what);
+		argv[argc] = expand_arg(L, a, a->text);
+		if (argv[argc] == NULL)
+			return;
+		*argcp = ++argc;
+	}
+}
+
 static void
 load_control(struct loader *L, const struct asy_xnode *n,
     struct asy_lab_dut *t)
@@ -1229,35 +1319,7 @@ load_control(struct loader *L, const struct asy_xnode *n,
 	c->action = ldup(L, action);
 	c->timeout_ms = secs * 1000;
 	c->line = n->line;
-	c->argv = calloc(n_args + 1, sizeof(*c->argv));
-	if (c->argv == NULL) {
-		L->nomem = 1;
-		return;
-	}
-	for (size_t i = 0; i < n->n_children; i++) {
-		const struct asy_xnode *a = &n->children[i];
-		const char *var;
-
-		if (strcmp(a->name, "arg") != 0)
-			continue;
-		if (c->argc == 0 && asy_str_blank(a->text))
-			LERR(L, a->line, "the program of the %s command of "
-			    "DUT %s is empty; put the program's path in the "
-			    "first <arg>", action, t->name);
-		var = strstr(a->text, "${");
-		while (var != NULL && strncmp(var, LABDIR_VAR,
-		    strlen(LABDIR_VAR)) == 0)
-			var = strstr(var + 1, "${");
-		if (var != NULL)
-			LWARN(L, a->line, "'%.32s' in an argument of the %s "
-			    "command stays as it is: commands run without a "
-			    "shell and only ${LABDIR} is replaced; write the "
-			    "value out", var, action);
-		c->argv[c->argc] = expand_arg(L, a, a->text);
-		if (c->argv[c->argc] == NULL)
-			return;
-		c->argc++;
-	}
+	load_argv(L, n, action, t, &c->argv, &c->argc);
 }
 
 /* Turning a DUT off or its network down needs the way back. */
@@ -1280,6 +1342,347 @@ check_pairs(struct loader *L, const struct asy_xnode *dn,
 			    pairs[i][1], i == 0 ? "off" : "offline",
 			    pairs[i][1]);
 	}
+}
+
+/* ---- Update sessions ---------------------------------------------------- */
+
+static int
+ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* A heap copy of s without leading and trailing white space. */
+static char *
+ldup_trim(struct loader *L, const char *s)
+{
+	const char *e;
+	char *out;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		e--;
+	out = strndup(s, (size_t)(e - s));
+	if (out == NULL)
+		L->nomem = 1;
+	return out;
+}
+
+/* A version as devices print it: [0-9A-Za-z._+-], 1 to 32 bytes. */
+static int
+version_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ascii_alnum(s[i]) && strchr("._+-", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* A URL path prefix: '/' first and last, [A-Za-z0-9._/-] between, no
+ * "..". */
+static int
+base_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 128 || s[0] != '/' || s[n - 1] != '/' ||
+	    strstr(s, "..") != NULL || strstr(s, "//") != NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ascii_alnum(s[i]) && strchr("._/-", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* Placeholders in a step's text: {url} and {ca} only. */
+static void
+check_placeholders(struct loader *L, const struct asy_xnode *n,
+    const char *text)
+{
+	for (const char *p = strchr(text, '{'); p != NULL;
+	    p = strchr(p + 1, '{')) {
+		if (strncmp(p, "{url}", 5) == 0 || strncmp(p, "{ca}", 4) == 0)
+			continue;
+		LERR(L, n->line, "'%.16s' in <%s> is not a placeholder assay "
+		    "knows; use {url} (the manifest's address on assay's "
+		    "server) or {ca} (the lab CA's certificate file)", p,
+		    n->name);
+		return;
+	}
+}
+
+static int
+dut_uses(const struct asy_lab_dut *t, const struct asy_lab_cred *c)
+{
+	for (size_t i = 0; i < t->n_creds; i++)
+		if (t->creds[i] == c)
+			return 1;
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	enum asy_lab_via via;
+} vias[] = {
+	{ "http",	ASY_VIA_HTTP },
+	{ "ssh",	ASY_VIA_SSH },
+	{ "command",	ASY_VIA_COMMAND },
+	{ "wait",	ASY_VIA_WAIT },
+};
+
+static void
+load_step(struct loader *L, const struct asy_xnode *un, const char *name,
+    const struct asy_lab_dut *t, struct asy_lab_step *st)
+{
+	const struct asy_xnode *n = asy_xnode_child(un, name);
+	const char *via, *v;
+	unsigned long secs = 30, port = 0;
+
+	if (n == NULL)
+		return;
+	st->line = n->line;
+	via = asy_xnode_attr(n, "via");
+	for (size_t i = 0; via != NULL && i < ASY_ELEMENTSOF(vias); i++)
+		if (strcmp(via, vias[i].name) == 0)
+			st->via = vias[i].via;
+	if (st->via == ASY_VIA_NONE) {
+		LERR(L, n->line, "<%s> has no via=\"http|ssh|command\"; say "
+		    "how assay reaches the device for this step", name);
+		return;
+	}
+	if (st->via == ASY_VIA_WAIT && strcmp(name, "trigger") != 0) {
+		LERR(L, n->line, "<%s via=\"wait\"> is only for <trigger> "
+		    "(waiting for the device's own check); read the version "
+		    "over http, ssh or a command", name);
+		return;
+	}
+	get_num(L, n, "timeout", 1, 600, "1 to 600 (seconds)", &secs);
+	st->timeout_ms = secs * 1000;
+	if (get_num(L, n, "port", 1, 65535, "1 to 65535", &port) == 0)
+		st->port = (unsigned)port;
+	v = asy_xnode_attr(n, "tls");
+	st->tls = v != NULL && strcmp(v, "yes") == 0;
+	v = asy_xnode_attr(n, "credential");
+	if (v != NULL) {
+		st->cred = find_cred(L->lab, v);
+		if (st->cred == NULL)
+			LERR(L, n->line, "<%s> uses credential '%s', which is "
+			    "not defined; add <credential id=\"%s\" .../> or "
+			    "fix the ID", name, v, v);
+		else if (!dut_uses(t, st->cred))
+			LERR(L, n->line, "<%s> uses credential %s, but DUT %s "
+			    "has no <uses credential=\"%s\"/>; add it (assay "
+			    "reads only the secrets a DUT uses)", name, v,
+			    t->name, v);
+	}
+	switch (st->via) {
+	case ASY_VIA_COMMAND:
+		load_argv(L, n, name, t, &st->argv, &st->argc);
+		if (st->argc == 0)
+			LERR(L, n->line, "<%s via=\"command\"> has no <arg>; "
+			    "give the program and its arguments, one <arg> "
+			    "each", name);
+		break;
+	case ASY_VIA_HTTP:
+	case ASY_VIA_SSH:
+		if (n->text == NULL || asy_str_blank(n->text)) {
+			LERR(L, n->line, "<%s via=\"%s\"> is empty; write the "
+			    "%s inside it", name, via, st->via == ASY_VIA_HTTP ?
+			    "request target (\"/cgi-bin/update.cgi?url={url}\")"
+			    : "command to run on the device");
+			break;
+		}
+		st->text = ldup_trim(L, n->text);
+		if (st->text == NULL)
+			break;
+		if (st->via == ASY_VIA_HTTP && (st->text[0] != '/' ||
+		    strpbrk(st->text, " \t\r\n") != NULL))
+			LERR(L, n->line, "the request target of <%s> is not "
+			    "a path; start it with '/' and leave out white "
+			    "space", name);
+		if (strpbrk(st->text, "\r\n") != NULL)
+			LERR(L, n->line, "the command of <%s> is on several "
+			    "lines; write it on one line", name);
+		check_placeholders(L, n, st->text);
+		if (st->via == ASY_VIA_SSH && (st->cred == NULL ||
+		    st->cred->user == NULL))
+			LERR(L, n->line, "<%s via=\"ssh\"> has no account "
+			    "to log in with; add credential=\"ID\" naming a "
+			    "credential with a user", name);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+load_image(struct loader *L, const struct asy_xnode *n,
+    const struct asy_lab_update *u, struct asy_lab_image *im)
+{
+	const char *v = asy_xnode_attr(n, "version");
+
+	if (im->line != 0) {
+		LERR(L, n->line, "a second <image role=\"%s\"> (the first is "
+		    "on line %lu); keep one", asy_xnode_attr(n, "role"),
+		    im->line);
+		return;
+	}
+	im->line = n->line;
+	if (v != NULL && !version_ok(v))
+		LERR(L, n->line, "version '%.40s' of <image> is not a version; use "
+		    "1 to 32 of [0-9A-Za-z._+-], as the device reports it", v);
+	im->version = ldup(L, v);
+	im->file = resolve(L, asy_xnode_attr(n, "file"));
+	im->signature = resolve(L, asy_xnode_attr(n, "signature"));
+	if (u->sig_alg != NULL && asy_xnode_attr(n, "signature") == NULL)
+		LERR(L, n->line, "the mechanism's images are signed "
+		    "(signature=\"%s\" on <update>) but this <image> names "
+		    "no signature file; add signature=\"FILE\"", u->sig_alg);
+}
+
+static void
+load_update(struct loader *L, const struct asy_xnode *n,
+    struct asy_lab_dut *t, struct asy_lab_update *u)
+{
+	const struct asy_xnode *ca, *mf;
+	unsigned long port = 0, secs;
+	const char *v;
+
+	u->line = n->line;
+	u->mechanism = ldup(L, asy_xnode_attr(n, "mechanism"));
+	v = asy_xnode_attr(n, "scheme");
+	u->tls = v != NULL && strcmp(v, "https") == 0;
+	v = asy_xnode_attr(n, "listen");
+	if (v != NULL) {
+		int family;
+		unsigned char a[16];
+
+		if (parse_addr(v, &family, a) < 0)
+			LERR(L, n->line, "listen '%.64s' of <update> is not an "
+			    "IPv4 or IPv6 address; give the lab's address on "
+			    "the DUT's network, e.g. 198.18.2.1", v);
+		else if (!asy_lab_in_scope(L->lab, v))
+			LERR(L, n->line, "listen %s of <update> is outside the "
+			    "lab's <scope>; the update server must sit on the "
+			    "DUT's network", v);
+		u->listen = ldup(L, v);
+	}
+	if (get_num(L, n, "port", 1, 65535, "1 to 65535", &port) == 0)
+		u->port = (unsigned)port;
+	v = asy_xnode_attr(n, "base");
+	if (v == NULL)
+		v = "/";
+	if (!base_ok(v))
+		LERR(L, n->line, "base '%.64s' of <update> must start and end "
+		    "with '/' and hold only [A-Za-z0-9._/-]; write e.g. \"/h1/\"",
+		    v);
+	u->base = ldup(L, v);
+	v = asy_xnode_attr(n, "signature");
+	if (v != NULL && !asy_pki_alg_known(v))
+		LERR(L, n->line, "signature '%.32s' of <update> is not one "
+		    "assay can make; use ecdsa-p256-sha256, "
+		    "ecdsa-p384-sha384, rsa2048-sha256, rsa3072-sha256 or "
+		    "ed25519", v);
+	u->sig_alg = ldup(L, v);
+	get_num(L, n, "max-size", 1, 1UL << 30, "1 to 1073741824 (bytes)",
+	    &u->max_size);
+	secs = 30;
+	get_num(L, n, "wait", 1, 3600, "1 to 3600 (seconds)", &secs);
+	u->wait_ms = secs * 1000;
+	secs = 10;
+	get_num(L, n, "settle", 0, 3600, "0 to 3600 (seconds)", &secs);
+	u->settle_ms = secs * 1000;
+	secs = 0;
+	get_num(L, n, "observe", 0, 86400, "0 to 86400 (seconds)", &secs);
+	u->observe_ms = secs * 1000;
+
+	ca = asy_xnode_child(n, "ca");
+	if (ca != NULL) {
+		u->ca_cert = resolve(L, asy_xnode_attr(ca, "cert"));
+		u->ca_key = resolve(L, asy_xnode_attr(ca, "key"));
+	} else if (u->tls)
+		LERR(L, n->line, "<update scheme=\"https\"> needs <ca "
+		    "cert=\"FILE\" key=\"FILE\"/> for the lab's update "
+		    "CA; add it (assay makes both files when neither "
+		    "exists)");
+	for (size_t i = 0; i < n->n_children; i++) {
+		const struct asy_xnode *c = &n->children[i];
+
+		if (strcmp(c->name, "image") != 0)
+			continue;
+		v = asy_xnode_attr(c, "role");
+		load_image(L, c, u, v != NULL && strcmp(v, "new") == 0 ?
+		    &u->newer : &u->installed);
+	}
+	if (u->installed.line == 0 || u->newer.line == 0)
+		LERR(L, n->line, "<update> needs two genuine images; give "
+		    "<image role=\"installed\" .../> (the version on the "
+		    "device) and <image role=\"new\" .../> (a newer one)");
+	else if (u->installed.version != NULL && u->newer.version != NULL &&
+	    strcmp(u->installed.version, u->newer.version) == 0)
+		LERR(L, u->newer.line, "the new image has the installed "
+		    "version %s; give a newer release", u->newer.version);
+	mf = asy_xnode_child(n, "manifest");
+	if (mf != NULL) {
+		if (mf->text == NULL || asy_str_blank(mf->text))
+			LERR(L, mf->line, "<manifest> is empty; write the "
+			    "template, or leave it out for assay's JSON");
+		else
+			u->manifest = ldup(L, mf->text);
+		v = asy_xnode_attr(mf, "type");
+		u->manifest_type = ldup(L, v != NULL ? v : "text/plain");
+	}
+	load_step(L, n, "point", t, &u->point);
+	load_step(L, n, "trigger", t, &u->trigger);
+	load_step(L, n, "version", t, &u->version);
+	load_step(L, n, "reset", t, &u->reset);
+}
+
+static void
+load_updates(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "update") == 0)
+			n++;
+	t->updates = calloc(n + 1, sizeof(*t->updates));
+	if (t->updates == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < dn->n_children; i++) {
+		const struct asy_xnode *c = &dn->children[i];
+		const char *mech = asy_xnode_attr(c, "mechanism");
+
+		if (strcmp(c->name, "update") != 0 || mech == NULL)
+			continue;
+		if (asy_lab_update_for(t, mech) != NULL) {
+			LERR(L, c->line, "DUT %s has a second <update> for %s; "
+			    "keep one", t->name, mech);
+			continue;
+		}
+		load_update(L, c, t, &t->updates[t->n_updates++]);
+	}
+}
+
+const struct asy_lab_update *
+asy_lab_update_for(const struct asy_lab_dut *dut, const char *mech_id)
+{
+	for (size_t i = 0; i < dut->n_updates; i++)
+		if (dut->updates[i].mechanism != NULL &&
+		    strcmp(dut->updates[i].mechanism, mech_id) == 0)
+			return &dut->updates[i];
+	return NULL;
 }
 
 static void
@@ -1365,6 +1768,7 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 		if (strcmp(dn->children[i].name, "control") == 0)
 			load_control(L, &dn->children[i], t);
 	check_pairs(L, dn, t);
+	load_updates(L, dn, t);
 }
 
 static void

@@ -58,6 +58,65 @@ struct asy_lab_cmd {
 	unsigned long	 line;
 };
 
+/*
+ * A step of an update session (<point>, <trigger>, <version>, <reset>):
+ * an HTTP request to the DUT, a command over SSH on the DUT, a command on
+ * the lab's side, or (trigger only) waiting for the device's own check.
+ * In the HTTP target and the SSH command, {url} becomes the manifest's URL
+ * on assay's server (percent-encoded in an HTTP target) and {ca} the path
+ * of the lab's update CA certificate.
+ */
+enum asy_lab_via {
+	ASY_VIA_NONE,			/* the step is not given */
+	ASY_VIA_HTTP,
+	ASY_VIA_SSH,
+	ASY_VIA_COMMAND,
+	ASY_VIA_WAIT,
+};
+
+struct asy_lab_step {
+	enum asy_lab_via via;
+	char		*text;		/* http: request target; ssh: command */
+	char		**argv;		/* command: NULL-terminated */
+	size_t		 argc;
+	const struct asy_lab_cred *cred;	/* http (Basic), ssh; or NULL */
+	unsigned	 port;		/* http, ssh: 0 is the default port */
+	int		 tls;		/* http: https */
+	unsigned long	 timeout_ms;	/* the step's deadline */
+	unsigned long	 line;
+};
+
+/* A genuine release image the lab provides. */
+struct asy_lab_image {
+	char		*version;	/* [0-9A-Za-z._+-], 1..32 */
+	char		*file;		/* resolved path */
+	char		*signature;	/* detached signature file, or NULL */
+	unsigned long	 line;
+};
+
+/* How assay plays the update server for one IXIT 7-UpdMech row. */
+struct asy_lab_update {
+	char		*mechanism;	/* IXIT row ID: "UpdMech-OTA" */
+	int		 tls;		/* scheme="https" */
+	char		*listen;	/* IP literal on the lab's side */
+	unsigned	 port;
+	char		*base;		/* "/h1/": starts and ends with '/' */
+	char		*sig_alg;	/* signature="ecdsa-p256-sha256", or
+					   NULL: the images are not signed */
+	unsigned long	 max_size;	/* declared largest image; 0: none */
+	unsigned long	 wait_ms;	/* for the device to fetch; 30 s */
+	unsigned long	 settle_ms;	/* for the version to change; 10 s */
+	unsigned long	 observe_ms;	/* watching the device's own checks;
+					   0: not watched */
+	char		*ca_cert, *ca_key;	/* https: the lab's update CA */
+	struct asy_lab_image installed;	/* role="installed" */
+	struct asy_lab_image newer;	/* role="new" */
+	char		*manifest;	/* template, or NULL: assay's JSON */
+	char		*manifest_type;	/* its Content-Type */
+	struct asy_lab_step point, trigger, version, reset;
+	unsigned long	 line;
+};
+
 struct asy_lab_dut {
 	char		*name;		/* "weak": safe characters only */
 	char		*ipv4;		/* or NULL */
@@ -75,6 +134,8 @@ struct asy_lab_dut {
 	size_t		 n_creds;
 	struct asy_lab_cmd *cmds;	/* control commands */
 	size_t		 n_cmds;
+	struct asy_lab_update *updates;	/* update sessions */
+	size_t		 n_updates;
 	unsigned long	 line;
 };
 
@@ -155,6 +216,10 @@ int	asy_lab_in_scope(const struct asy_lab *lab, const char *addr);
 /* The command for action of dut, or NULL. */
 const struct asy_lab_cmd *asy_lab_cmd(const struct asy_lab_dut *dut,
 	    const char *action);
+
+/* The update session of dut for IXIT 7-UpdMech row mech_id, or NULL. */
+const struct asy_lab_update *asy_lab_update_for(const struct asy_lab_dut *dut,
+	    const char *mech_id);
 
 /* The credential of dut for IXIT authentication row row_id (one whose
  * for= names it, else one without for=), of the kind asked (ssh_key 0 a

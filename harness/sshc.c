@@ -1429,6 +1429,91 @@ out:
 	return r;
 }
 
+/* Keep what fits under out's cap; drop the rest. */
+static int
+keep(struct asy_buf *out, const char *p, size_t n)
+{
+	size_t room = out->max > out->len ? out->max - out->len : 0;
+
+	if (n > room)
+		n = room;
+	if (n == 0)
+		return 0;
+	return asy_buf_add(out, p, n);
+}
+
+/* Read what one stream of ch (stderr or not) has, waiting up to ms (0:
+ * not at all), into out.  0, or ASY_E_CLOSED, ASY_E_PROTO, ASY_E_NOMEM. */
+static int
+drain(struct asy_ssh *s, ssh_channel ch, int is_stderr, int ms,
+    struct asy_buf *out)
+{
+	char chunk[4096];
+	int n;
+
+	if (ms > 0)
+		n = ssh_channel_read_timeout(ch, chunk, sizeof(chunk),
+		    is_stderr, ms);
+	else
+		n = ssh_channel_read_nonblocking(ch, chunk, sizeof(chunk),
+		    is_stderr);
+	if (n == SSH_ERROR)
+		return gone(s) ? ASY_E_CLOSED : ASY_E_PROTO;
+	if (n > 0 && keep(out, chunk, (size_t)n) < 0)
+		return ASY_E_NOMEM;
+	return 0;
+}
+
+int
+asy_ssh_exec(struct asy_ssh *s, const char *cmd, struct asy_buf *out,
+    unsigned long timeout_ms, int *status)
+{
+	ssh_channel ch = NULL;
+	long long end = asy_now_ms() + (long long)timeout_ms;
+	int r;
+
+	if (s == NULL || cmd == NULL || cmd[0] == '\0' ||
+	    strpbrk(cmd, "\r\n") != NULL)
+		return ASY_E_INPUT;
+	if (gone(s))
+		return ASY_E_CLOSED;
+	ch = ssh_channel_new(s->session);
+	if (ch == NULL)
+		return ASY_E_NOMEM;
+	if (ssh_channel_open_session(ch) != SSH_OK ||
+	    ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+		r = gone(s) ? ASY_E_CLOSED : ASY_E_PROTO;
+		goto out;
+	}
+	for (;;) {
+		long long left = end - asy_now_ms();
+
+		if (left <= 0) {
+			r = ASY_E_TIMEOUT;
+			goto out;
+		}
+		/* Both streams: what a device prints on stderr explains a
+		 * refusal as well as stdout does. */
+		r = drain(s, ch, 0, left > 250 ? 250 : (int)left, out);
+		if (r == 0)
+			r = drain(s, ch, 1, 0, out);
+		if (r < 0)
+			goto out;
+		if (ssh_channel_is_eof(ch) &&
+		    ssh_channel_poll(ch, 0) <= 0 && ssh_channel_poll(ch, 1) <= 0)
+			break;
+	}
+	*status = ssh_channel_get_exit_status(ch);
+	r = 0;
+out:
+	if (ch != NULL) {
+		if (ssh_channel_is_open(ch))
+			ssh_channel_close(ch);
+		ssh_channel_free(ch);
+	}
+	return r;
+}
+
 const char *
 asy_ssh_banner(const struct asy_ssh *s)
 {

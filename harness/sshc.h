@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /*
  * The server's offer, read from its identification line and its first
  * SSH_MSG_KEXINIT (plain TCP, no libssh: nothing is negotiated).  Strings
@@ -79,6 +81,19 @@ int	asy_ssh_kbdint(struct asy_ssh *s, const char *pass);
  * OpenSSH or PEM key file (read by the caller; passphrase-less).  1
  * accepted, 0 refused, ASY_E_INPUT when the text is not a key, <0. */
 int	asy_ssh_pubkey(struct asy_ssh *s, const char *key_text);
+
+/*
+ * After a successful authentication: run cmd in a session channel and
+ * collect what it writes (stdout and stderr together) into out, which
+ * keeps at most its own cap (the rest is read and dropped); wait until the
+ * command ends or timeout_ms pass.  0 and *status its exit status (-1 when
+ * the server sent none), ASY_E_TIMEOUT (the channel is closed; the
+ * connection stays usable), ASY_E_CLOSED, ASY_E_PROTO (the server refused
+ * the channel or the command), ASY_E_INPUT (cmd empty or holding a line
+ * break), ASY_E_NOMEM.  A connection may run several commands in turn.
+ */
+int	asy_ssh_exec(struct asy_ssh *s, const char *cmd, struct asy_buf *out,
+	    unsigned long timeout_ms, int *status);
 
 /* The server's identification line, as sent (bounded, escaped as in
  * asy_ssh_offer). */

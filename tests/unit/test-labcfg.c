@@ -527,6 +527,93 @@ static const struct lc_case cases[] = {
 	    AT("gone.xml", "ixit & does not exist"),
 	    AT("timeout=\"0\"", "timeout"), AT(CRED_ENV, "env & pw"),
 	    AT("198.18.0.1/15", "host bits") } },
+	/* ---- <update> ---- */
+#define UPD	"<update mechanism=\"UpdMech-OTA\""
+	{ .name = "update-listen-not-ip",
+	  .edit = { { "listen=\"198.18.0.1\"", "listen=\"updates.lab\"" } },
+	  .expect = { AT(UPD, "not an IPv4 or IPv6 address") } },
+	{ .name = "update-listen-out-of-scope",
+	  .edit = { { "listen=\"198.18.0.1\"", "listen=\"192.0.2.1\"" } },
+	  .expect = { AT(UPD, "outside the lab's <scope>") } },
+	{ .name = "update-port-zero",
+	  .edit = { { "port=\"8443\" base", "port=\"0\" base" } },
+	  .expect = { AT(UPD, "port 0 of <update> is out of range") } },
+	{ .name = "update-base-traversal",
+	  .edit = { { "base=\"/fw/hub/\"", "base=\"/fw/../etc/\"" } },
+	  .expect = { AT(UPD, "base '/fw/../etc/'") } },
+	{ .name = "update-base-no-slash",
+	  .edit = { { "base=\"/fw/hub/\"", "base=\"fw\"" } },
+	  .expect = { AT(UPD, "must start and end with '/'") } },
+	{ .name = "update-unknown-signature",
+	  .edit = { { "signature=\"ed25519\"", "signature=\"dsa-1024\"" } },
+	  .expect = { AT(UPD, "not one assay can make") } },
+	{ .name = "update-https-without-ca",
+	  .edit = { { "<ca cert=\"ca/update-ca.pem\" key=\"ca/update-ca.key\"/>",
+	      "" } },
+	  .expect = { AT(UPD, "needs <ca") } },
+	{ .name = "update-same-version",
+	  .edit = { { "version=\"2.1.0-rc1\"", "version=\"2.0.1\"" } },
+	  .expect = { AT("file=\"img/hub-2.1.0.bin\"", "installed version "
+	      "2.0.1") } },
+	{ .name = "update-bad-version",
+	  .edit = { { "version=\"2.1.0-rc1\"", "version=\"2.1 beta\"" } },
+	  .expect = { AT("version=\"2.1 beta\"", "1 to 32 of") } },
+	{ .name = "update-two-installed",
+	  .edit = { { "role=\"new\" version=\"2.1.0-rc1\"",
+	      "role=\"installed\" version=\"2.1.0-rc1\"" } },
+	  .expect = { AT("version=\"2.1.0-rc1\"", "a second <image "
+	      "role=\"installed\">") } },
+	{ .name = "update-unsigned-image",
+	  .edit = { { " signature=\"img/hub-2.0.1.sig\"", "" } },
+	  .expect = { AT("version=\"2.0.1\"", "names no signature file") } },
+	{ .name = "update-unknown-credential",
+	  .edit = { { "<point via=\"ssh\" credential=\"root-file\"",
+	      "<point via=\"ssh\" credential=\"nobody-knows\"" } },
+	  .expect = { AT("<point via", "credential 'nobody-knows', which is "
+	      "not defined") } },
+	{ .name = "update-credential-not-used",
+	  .edit = { { "    <uses credential=\"root-file\"/>\n", "" } },
+	  .expect = { AT("<point via", "has no <uses credential=\"root-file\""),
+	      AT("<reset via", "has no <uses") } },
+	{ .name = "update-ssh-without-credential",
+	  .edit = { { "<point via=\"ssh\" credential=\"root-file\" "
+	      "port=\"2222\">", "<point via=\"ssh\">" } },
+	  .expect = { AT("<point via", "no account to log in with") } },
+	{ .name = "update-unknown-placeholder",
+	  .edit = { { "/api/update?from={url}", "/api/update?from={host}" } },
+	  .expect = { AT("/api/update", "'{host}' in <trigger> is not a "
+	      "placeholder") } },
+	{ .name = "update-http-target-relative",
+	  .edit = { { "<version via=\"http\">/version",
+	      "<version via=\"http\">version" } },
+	  .expect = { AT("<version via=\"http\">", "is not a path") } },
+	{ .name = "update-http-empty",
+	  .edit = { { "<version via=\"http\">/version</version>",
+	      "<version via=\"http\"/>" } },
+	  .expect = { AT("<version via=\"http\"/>", "is empty") } },
+	{ .name = "update-wait-for-version",
+	  .edit = { { "<version via=\"http\">/version</version>",
+	      "<version via=\"wait\"/>" } },
+	  .expect = { AT("<version via=\"wait\"/>", "only for <trigger>") } },
+	{ .name = "update-command-no-arg",
+	  .edit = { { "<version via=\"command\" timeout=\"5\"><arg>${LABDIR}/"
+	      "read-version.sh</arg><arg>hub</arg></version>",
+	      "<version via=\"command\"/>" } },
+	  .expect = { AT("<version via=\"command\"/>", "has no <arg>") } },
+	{ .name = "update-twice",
+	  .edit = { { "mechanism=\"UpdMech-App\"", "mechanism=\"UpdMech-OTA\"" } },
+	  .expect = { AT("listen=\"2001:2::1\"", "second <update> for "
+	      "UpdMech-OTA") } },
+	{ .name = "update-no-trigger",
+	  .edit = { { "<trigger via=\"wait\"/>", "" } },
+	  .expect = { AT("<version via=\"http\">/version", "trigger") } },
+	{ .name = "update-observe-too-long",
+	  .edit = { { "observe=\"600\"", "observe=\"864000\"" } },
+	  .expect = { AT(UPD, "observe 864000 of <update> is out of range") } },
+	{ .name = "update-wait-zero",
+	  .edit = { { "wait=\"45\"", "wait=\"0\"" } },
+	  .expect = { AT(UPD, "wait 0 of <update> is out of range") } },
+#undef UPD
 };
 
 /* ---- Helpers ------------------------------------------------------------ */
@@ -842,9 +929,9 @@ static const struct lc_warn warns[] = {
 	      "      <arg>on</arg>\n    </control>\n", "" } },
 	  .anchor = POWER_OFF, .text = "power-off & power-on" },
 	{ .name = "network-down-without-up",
-	  .edit = { { "  </dut>\n  <dut name=\"sensor\"", "  <control "
+	  .edit = { { "    <update mechanism=\"UpdMech-OTA\"", "  <control "
 	      "action=\"network-down\"><arg>/bin/true</arg></control>\n"
-	      "  </dut>\n  <dut name=\"sensor\"" } },
+	      "    <update mechanism=\"UpdMech-OTA\"" } },
 	  .anchor = "network-down", .text = "network-up" },
 	{ .name = "other-variable",
 	  .edit = { { "<arg>off</arg>", "<arg>${HOME}/off</arg>" } },
@@ -1052,6 +1139,67 @@ START_TEST(test_base)
 	ck_assert_ptr_null(off->argv[3]);
 	ck_assert_uint_eq(on->argc, 2);
 	ck_assert_ptr_null(on->argv[2]);
+
+	/* The update sessions. */
+	ck_assert_uint_eq(hub->n_updates, 2);
+	{
+		const struct asy_lab_update *u = asy_lab_update_for(hub,
+		    "UpdMech-OTA"), *w = asy_lab_update_for(hub,
+		    "UpdMech-App");
+
+		ck_assert_ptr_nonnull(u);
+		ck_assert_ptr_nonnull(w);
+		ck_assert_ptr_null(asy_lab_update_for(hub, "UpdMech-Nope"));
+		ck_assert_int_eq(u->tls, 1);
+		assert_str(u->listen, "198.18.0.1");
+		ck_assert_uint_eq(u->port, 8443);
+		assert_str(u->base, "/fw/hub/");
+		assert_str(u->sig_alg, "ed25519");
+		ck_assert_uint_eq(u->max_size, 2097152);
+		ck_assert_uint_eq(u->wait_ms, 45000);
+		ck_assert_uint_eq(u->settle_ms, 5000);
+		ck_assert_uint_eq(u->observe_ms, 600000);
+		s = cat2(labdir, "/ca/update-ca.pem");
+		assert_str(u->ca_cert, s);
+		free(s);
+		assert_str(u->installed.version, "2.0.1");
+		assert_str(u->newer.version, "2.1.0-rc1");
+		s = cat2(labdir, "/img/hub-2.1.0.sig");
+		assert_str(u->newer.signature, s);
+		free(s);
+		assert_str(u->manifest_type, "text/plain");
+		ck_assert_ptr_nonnull(strstr(u->manifest, "sha256={sha256}"));
+		ck_assert_int_eq(u->point.via, ASY_VIA_SSH);
+		ck_assert_uint_eq(u->point.port, 2222);
+		assert_str(u->point.cred->id, "root-file");
+		assert_str(u->point.text, "fwctl server {url} {ca}");
+		ck_assert_int_eq(u->trigger.via, ASY_VIA_HTTP);
+		ck_assert_int_eq(u->trigger.tls, 1);
+		ck_assert_uint_eq(u->trigger.timeout_ms, 60000);
+		assert_str(u->trigger.text, "/api/update?from={url}");
+		ck_assert_int_eq(u->version.via, ASY_VIA_COMMAND);
+		ck_assert_uint_eq(u->version.argc, 2);
+		s = cat2(labdir, "/read-version.sh");
+		assert_str(u->version.argv[0], s);
+		free(s);
+		ck_assert_uint_eq(u->version.timeout_ms, 5000);
+		ck_assert_int_eq(u->reset.via, ASY_VIA_SSH);
+		/* The second: the defaults. */
+		ck_assert_int_eq(w->tls, 0);
+		assert_str(w->base, "/");
+		ck_assert_ptr_null(w->sig_alg);
+		ck_assert_ptr_null(w->ca_cert);
+		ck_assert_uint_eq(w->max_size, 0);
+		ck_assert_uint_eq(w->wait_ms, 30000);
+		ck_assert_uint_eq(w->settle_ms, 10000);
+		ck_assert_uint_eq(w->observe_ms, 0);
+		ck_assert_ptr_null(w->manifest);
+		ck_assert_int_eq(w->point.via, ASY_VIA_NONE);
+		ck_assert_int_eq(w->trigger.via, ASY_VIA_WAIT);
+		ck_assert_int_eq(w->version.via, ASY_VIA_HTTP);
+		ck_assert_uint_eq(w->version.port, 0);
+		ck_assert_int_eq(w->reset.via, ASY_VIA_NONE);
+	}
 
 	ck_assert_ptr_null(sensor->iface);
 	ck_assert_ptr_eq(sensor->serial, &lab->ifaces[2]);

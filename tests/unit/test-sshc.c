@@ -1475,6 +1475,47 @@ START_TEST(test_sshd_auth)
 	ck_assert_int_eq(asy_ssh_pubkey(s, ""), ASY_E_INPUT);
 	ck_assert_int_eq(asy_ssh_pubkey(s, sv.key_other), 0);
 	ck_assert_int_eq(asy_ssh_pubkey(s, sv.key_ok), 1);
+	/* Commands, one after another on the same connection. */
+	{
+		struct asy_buf out;
+		int status = 99;
+
+		asy_buf_init(&out, 1000);
+		r = asy_ssh_exec(s, "echo hello; echo oops >&2; exit 3", &out,
+		    5000, &status);
+		ck_assert_msg(r == 0, "exec: %s", asy_strerror(r));
+		ck_assert_int_eq(status, 3);
+		ck_assert_ptr_nonnull(out.data);
+		ck_assert_msg(memmem(out.data, out.len, "hello", 5) != NULL &&
+		    memmem(out.data, out.len, "oops", 4) != NULL,
+		    "output: %.*s", (int)out.len, out.data);
+		asy_buf_reset(&out);
+		/* A command that does not end in time. */
+		r = asy_ssh_exec(s, "sleep 5", &out, 300, &status);
+		ck_assert_int_eq(r, ASY_E_TIMEOUT);
+		/* More output than the cap: kept to the cap, the rest
+		 * dropped, the status still read. */
+		asy_buf_reset(&out);
+		status = 99;
+		r = asy_ssh_exec(s, "head -c 200000 /dev/zero | tr '\\0' x",
+		    &out, 5000, &status);
+		ck_assert_msg(r == 0, "exec: %s", asy_strerror(r));
+		ck_assert_int_eq(status, 0);
+		ck_assert_uint_le(out.len, 1000);
+		ck_assert_uint_gt(out.len, 0);
+		ck_assert_int_eq(asy_ssh_exec(s, "a\nb", &out, 1000, &status),
+		    ASY_E_INPUT);
+		ck_assert_int_eq(asy_ssh_exec(s, "", &out, 1000, &status),
+		    ASY_E_INPUT);
+		asy_buf_reset(&out);
+		r = asy_ssh_exec(s, "printf '%s\\n' 3.2.1", &out, 5000,
+		    &status);
+		ck_assert_msg(r == 0, "exec: %s", asy_strerror(r));
+		ck_assert_int_eq(status, 0);
+		ck_assert_uint_eq(out.len, 6);
+		ck_assert(memcmp(out.data, "3.2.1\n", 6) == 0);
+		asy_buf_release(&out);
+	}
 	asy_ssh_close(s);
 	/* The right key for a user that does not exist is refused. */
 	r = asy_ssh_open("127.0.0.1", sv.port, 5000, "assay-nobody", &s, why,
