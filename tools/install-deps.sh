@@ -16,8 +16,9 @@ packages=(
 	# benchmarks: the brute-force rate is compared with hydra's
 	hydra
 	# the virtual bench (tests/bench): network namespaces and the daemons
-	# of its two devices, and the clients its test drives them with
-	iproute2 procps util-linux nftables socat openssl curl
+	# of its two devices, and the clients its test drives them with; jq
+	# parses update manifests in the devices' update agents
+	iproute2 procps util-linux nftables socat openssl curl jq
 	dropbear-bin openssh-server openssh-client
 	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
 	snmpd snmp inetutils-telnetd inetutils-telnet

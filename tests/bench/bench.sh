@@ -18,6 +18,11 @@
 # gets its own passwd, shadow and group in /etc/netns/assay-NAME/; the
 # host's files are only read.
 #
+# Firmware: each device has an update agent, bin/fwctl (tests/bench/fwctl.sh,
+# whose header is the contract: the vendor's release images in release/,
+# the device's firmware in fw/); the weak camera's runs from its web UI,
+# the hardened hub's is a daemon (service "update", kind proc).
+#
 # Network safety: every address used lies inside the namespaces made here
 # (198.18.0.0/15, fd00:a55a::/32).  The namespaces have no default route and
 # the root namespace gets unreachable routes for both ranges, so nothing
@@ -41,14 +46,15 @@ GUARD6=fd00:a55a::/32
 # never touches a route of the same prefix that someone else owns.
 GUARD_METRIC=4242
 
-# Per-device facts.  SERVICES lists NAME:KIND:PORTS, KIND tcp, udp or pty;
-# the order is the start order.
+# Per-device facts.  SERVICES lists NAME:KIND:PORTS, KIND tcp, udp, pty or
+# proc (a daemon without a port: ready while its process lives); the order
+# is the start order.
 declare -A NETNO=([weak]=1 [hardened]=2)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
 declare -A SERVICES=(
 	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:-"
-	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:-"
+	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:-"
 )
 
 say() { printf 'bench: %s\n' "$*"; }
@@ -428,20 +434,103 @@ state_hardened() {
 	fi
 }
 
+# ----------------------------------------------------------------- firmware
+
+# release_image FILE MODEL VERSION: a release image of the vendor (format in
+# fwctl.sh), made once; a new one loses its stale signature.
+release_image() {
+	[ -s "$1" ] && return 0
+	[ -e "$1.sig" ] && rm -f "$1.sig"
+	{ printf 'ASSAYFW1 %s %s\n' "$2" "$3" && openssl rand 262144; } \
+	    >"$1.new" && mv -f "$1.new" "$1" || die "cannot make $1"
+}
+
+# firmware DEV: the update agent (installed again when it changed), the
+# vendor's release images (and, for the hub, its signing key and the
+# signatures, made once) and the device's firmware state (made at first
+# bring-up, kept across power-off/on).  Contract in fwctl.sh's header.
+# Runs in a subshell of its own (beside state_DEV): the umask is its own.
+firmware() {
+	local dev=$1 st=${ST[$1]} rel fw key model old new v id
+	rel=$st/release fw=$st/fw key=$st/release-key/vendor.key
+	case $dev in
+	weak) model=lc20 old=1.4.2 new=1.4.3 ;;
+	hardened) model=h1 old=3.2.0 new=3.2.1 ;;
+	esac
+	umask 022
+	# A new file renamed over the old: a running agent keeps reading its
+	# own (bash reads a script as it goes).
+	if [ ! -e "$st/bin/fwctl" ]; then
+		install -m 0755 "$HERE/fwctl.sh" "$st/bin/fwctl" ||
+		    die "$dev: cannot install fwctl"
+	elif [ "$(<"$HERE/fwctl.sh")" != "$(<"$st/bin/fwctl")" ]; then
+		{ install -m 0755 "$HERE/fwctl.sh" "$st/bin/.fwctl.new" &&
+		    mv -f "$st/bin/.fwctl.new" "$st/bin/fwctl"; } ||
+		    die "$dev: cannot install fwctl"
+	fi
+	for v in "$old" "$new"; do
+		release_image "$rel/$model-$v.img" "$model" "$v"
+	done
+	if [ "$dev" = hardened ]; then
+		if [ ! -s "$key" ]; then
+			umask 077
+			{ mkdir -p "${key%/*}" && openssl genpkey -algorithm EC \
+			    -pkeyopt ec_paramgen_curve:P-256 -out "$key"; } ||
+			    die "$dev: cannot make the vendor key"
+			umask 022
+			rm -f "$rel"/*.sig "$fw/vendor.pub"
+		fi
+		if [ ! -s "$fw/vendor.pub" ]; then
+			openssl pkey -in "$key" -pubout -out "$fw/vendor.pub" ||
+			    die "$dev: cannot write the vendor's public key"
+		fi
+		for v in "$old" "$new"; do
+			[ -s "$rel/$model-$v.img.sig" ] && continue
+			openssl dgst -sha256 -sign "$key" \
+			    -out "$rel/$model-$v.img.sig" "$rel/$model-$v.img" ||
+			    die "$dev: cannot sign $model-$v.img"
+		done
+		# The recovery copy that factory-reset restores.
+		if [ ! -s "$fw/factory.img" ]; then
+			cp "$rel/$model-$old.img" "$fw/factory.img" ||
+			    die "$dev: cannot write $fw/factory.img"
+		fi
+		# The admin's requests to the root agent (fwctl set-server,
+		# check, factory-reset).
+		if [ ! -d "$fw/inbox" ]; then
+			id=$(admin_id hardened)
+			install -d -m 0755 -o "$id" -g "$id" "$fw/inbox" ||
+			    die "$dev: cannot create $fw/inbox"
+		fi
+	fi
+	# The weak web UI's CGI runs as lighttpd's user, root (one of the
+	# camera's flaws), and so can write fw/.
+	if [ ! -s "$fw/version" ] || [ ! -s "$fw/image" ]; then
+		cp "$rel/$model-$old.img" "$fw/image" ||
+		    die "$dev: cannot install firmware $old"
+		printf '%s\n' "$old" >"$fw/version" ||
+		    die "$dev: cannot install firmware $old"
+	fi
+}
+
 # state DEV: the state folder with keys, secrets and rendered configs;
 # secrets and keys survive until down, configs are rendered every time.
 state() {
-	local dev=$1 st f
+	local dev=$1 st f fwpid
 	st=${ST[$dev]}
 	install -d -m 0755 "$STATE_ROOT" "$st" || die "$dev: cannot create $st"
 	install -d -m 0755 "$st/etc" "$st/ssh" "$st/run" "$st/log" "$st/pids" \
-	    "$st/var" "$st/home"
+	    "$st/var" "$st/home" "$st/bin" "$st/release" "$st/fw"
 	# Login records of the device (bind-mounted over the host's, see
 	# __devexec) so that logins on the device leave the host's alone.
 	for f in wtmp btmp lastlog utmp; do
 		[ -e "$st/var/$f" ] || install -m 0664 /dev/null "$st/var/$f"
 	done
+	# The firmware's files (openssl work of their own) are made meanwhile.
+	firmware "$dev" &
+	fwpid=$!
 	"state_$dev" "$st"
+	wait "$fwpid" || die "$dev: cannot make the firmware state"
 }
 
 # ------------------------------------------------------------------ services
@@ -473,6 +562,8 @@ svc_argv() {
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)
 		ARGV=("$BASH" "$SELF" __console "$1") ;;
+	hardened:update)
+		ARGV=("$st/bin/fwctl" agent) ;;
 	*) die "unknown service $1:$2" ;;
 	esac
 }
@@ -487,13 +578,16 @@ listening() {
 	done < <(in_ns "$1" ss -Hlnut 2>/dev/null)
 }
 
-# ready DEV KIND PORTS: the service listens (after "listening DEV").
+# ready DEV KIND PORTS: the service listens (after "listening DEV"); a
+# proc is ready as soon as it runs (the caller has checked its PID).
 ready() {
 	local dev=$1 kind=$2 port
-	if [ "$kind" = pty ]; then
+	case $kind in
+	pty)
 		[ -L "${ST[$dev]}/console" ] && [ -e "${ST[$dev]}/console" ]
-		return
-	fi
+		return ;;
+	proc) return 0 ;;
+	esac
 	for port in ${3//,/ }; do
 		[[ $LISTEN == *" $kind:$port "* ]] || return 1
 	done
@@ -635,6 +729,11 @@ device_down() {
 		rmdir /run/sshd 2>/dev/null
 		rm -f "$STATE_ROOT/.created-run-sshd"
 	fi
+	# The lab's update CA (lab-config/examples/virtual-bench.xml): assay
+	# makes it here on first use; it goes with the last device.
+	if ! ns_exists weak && ! ns_exists hardened; then
+		rm -f "$STATE_ROOT/update-ca.pem" "$STATE_ROOT/update-ca.key"
+	fi
 	rmdir "$STATE_ROOT" 2>/dev/null
 	say "$dev: down"
 }
@@ -670,7 +769,9 @@ device_status() {
 		word=listening
 		[ "$kind" = pty ] && word="showing its pty"
 		if svc_pid "$dev" "$svc"; then
-			if ready "$dev" "$kind" "$ports"; then
+			if [ "$kind" = proc ]; then
+				state="running (pid $PID)"
+			elif ready "$dev" "$kind" "$ports"; then
 				state="running (pid $PID), ${word}"
 			else
 				state="running (pid $PID), not ${word}"
@@ -697,9 +798,10 @@ usage: bench.sh up|down|status [weak|hardened|all]
        bench.sh power-off|power-on|link-down|link-up weak|hardened
 
 The virtual bench: device "weak" (an IP camera with telnet, dropbear,
-lighttpd, mosquitto and snmpd) in netns assay-weak at 198.18.1.2, and
-device "hardened" (a hub with OpenSSH, HTTPS and MQTT over TLS) in netns
-assay-hardened at 198.18.2.2.  State in /run/assay-bench/NAME/.  Needs root.
+lighttpd, mosquitto, snmpd and a web UI firmware update) in netns
+assay-weak at 198.18.1.2, and device "hardened" (a hub with OpenSSH,
+HTTPS, MQTT over TLS and a signed-update agent) in netns assay-hardened at
+198.18.2.2.  State in /run/assay-bench/NAME/.  Needs root.
 EOF
 }
 
@@ -753,7 +855,7 @@ need_tools() {
 	for t in ip ss socat dropbear dropbearkey lighttpd mosquitto \
 	    mosquitto_pub mosquitto_passwd snmpd snmpget /usr/sbin/sshd \
 	    ssh-keygen nft openssl /usr/sbin/telnetd timeout setsid unshare \
-	    flock sysctl; do
+	    flock sysctl curl jq sha256sum mkfifo; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	[ -e /usr/lib/lighttpd/mod_openssl.so ] || missing+=(lighttpd-mod-openssl)

@@ -8,8 +8,9 @@
 #
 # Needs root and network namespaces; otherwise it says why and exits 77.
 # Traffic goes only to the bench's own addresses (198.18.1.2, 198.18.2.2,
-# fd00:a55a:1::2): every client runs under a timeout and every loop is
-# bounded.
+# fd00:a55a:1::2; the firmware checks' update servers listen on the root
+# side, 198.18.1.1:28080 and 198.18.2.1:28443): every client and server
+# runs under a timeout and every loop is bounded.
 set -u
 
 SRC=${1:-$(cd "${BASH_SOURCE[0]%/*}/../.." && pwd)}
@@ -41,15 +42,31 @@ command -v ip >/dev/null 2>&1 || skip "no ip(8) (iproute2)"
 ip netns list >/dev/null 2>&1 || skip "ip netns is not supported here"
 unshare --net true 2>/dev/null || skip "cannot create network namespaces here"
 for t in curl dbclient ssh openssl mosquitto_sub snmpget snmpset nmap \
-    telnet socat sha256sum nft; do
+    telnet socat sha256sum nft jq lighttpd; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    skip "missing $t (run tools/install-deps.sh as root)"
 done
 [ -r "$BENCH" ] || { echo "no $BENCH"; exit 1; }
 
 bench() { timeout 120 bash "$BENCH" "$@"; }
-# Leave the bench down whatever happens.
-trap 'bench down all >/dev/null 2>&1' EXIT
+# The firmware checks' update servers (root side) and their files.
+FWT=""
+FW_PIDS=()
+fw_servers_stop() {
+	local p
+	for p in "${FW_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	FW_PIDS=()
+}
+# Leave the bench down and the update servers stopped whatever happens.
+cleanup() {
+	fw_servers_stop
+	[ -n "$FWT" ] && rm -rf "$FWT"
+	bench down all >/dev/null 2>&1
+}
+trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 host_sums() { sha256sum /etc/passwd /etc/shadow /etc/group; }
@@ -198,6 +215,69 @@ weak_console() {
 }
 check "weak: serial console gives a shell without login" weak_console
 
+# ------------------------------------------------------------ weak: firmware
+# The update agent (tests/bench/fwctl.sh) behind the web UI.
+weak_version_is() {
+	[ "$(curl -sS -m 10 "http://$WEAK/cgi-bin/version.cgi" 2>/dev/null)" = "$1" ]
+}
+check "weak: version.cgi answers 1.4.2 without login" weak_version_is 1.4.2
+check "weak: update.cgi without credentials is 401" \
+    [ "$(http_code "http://$WEAK/cgi-bin/update.cgi?url=http%3A%2F%2F198.18.1.1%2Fm.json")" = 401 ]
+check "weak: update.cgi refuses a url outside the pattern (400)" \
+    [ "$(http_code -u admin:admin "http://$WEAK/cgi-bin/update.cgi?url=http%3A%2F%2Fx%2F%24(id)")" = 400 ]
+
+FWT=$(mktemp -d "${TMPDIR:-/tmp}/bench-fw.XXXXXX") && chmod 0755 "$FWT"
+# listens_on ADDR PORT: a socket listens there (root namespace).
+listens_on() { [ -n "$(ss -Hltn "src $1 and sport = :$2" 2>/dev/null)" ]; }
+wait_listen() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		listens_on "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# weak_fw_server: plain HTTP on the root side (lighttpd), serving the newer
+# genuine release and a rogue image that no vendor made.
+weak_fw_server() {
+	local d=$FWT/weak
+	mkdir -p "$d/www/lc20" || return 1
+	cp "$STATE/weak/release/lc20-1.4.3.img" "$d/www/lc20/" || return 1
+	{ printf 'ASSAYFW1 lc20 9.9.9-rogue\n'; head -c 4096 /dev/urandom; } \
+	    >"$d/www/lc20/rogue.img"
+	printf '{"version":"1.4.3","image":"http://198.18.1.1:28080/lc20/lc20-1.4.3.img"}\n' \
+	    >"$d/www/lc20/manifest.json"
+	printf '{"version":"1.4.3","image":"http://198.18.1.1:28080/lc20/rogue.img"}\n' \
+	    >"$d/www/lc20/rogue.json"
+	cat >"$d/lighttpd.conf" <<EOF
+server.document-root = "$d/www"
+server.bind = "198.18.1.1"
+server.port = 28080
+server.errorlog = "$d/error.log"
+mimetype.assign = ( ".json" => "application/json" )
+EOF
+	timeout 60 lighttpd -D -f "$d/lighttpd.conf" </dev/null >/dev/null 2>&1 &
+	FW_PIDS+=("$!")
+	wait_listen 198.18.1.1 28080
+}
+weak_update() {
+	curl -sS -m 40 -u admin:admin \
+	    "http://$WEAK/cgi-bin/update.cgi?url=http%3A%2F%2F198.18.1.1%3A28080%2Flc20%2F$1" \
+	    2>/dev/null
+}
+weak_fw_e2e() {
+	local out
+	weak_fw_server || { echo "no update server on 198.18.1.1:28080"; return 1; }
+	out=$(weak_update manifest.json)
+	[ "$out" = "installed 1.4.3" ] || { echo "genuine update: $out"; return 1; }
+	weak_version_is 1.4.3 || { echo "version.cgi is not 1.4.3"; return 1; }
+	out=$(weak_update rogue.json)
+	[ "$out" = "installed 9.9.9-rogue" ] || { echo "rogue update: $out"; return 1; }
+	weak_version_is 9.9.9-rogue
+}
+check "weak: update.cgi installs the newer release, then a rogue image" weak_fw_e2e
+fw_servers_stop
+
 # ----------------------------------------------------------- hardened: SSH
 SSHOPT=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
     -o ConnectTimeout=5 -o BatchMode=yes -F /dev/null)
@@ -333,6 +413,80 @@ hard_console() {
 }
 check "hardened: serial console shows a login prompt" hard_console
 
+# -------------------------------------------------------- hardened: firmware
+# The update agent (tests/bench/fwctl.sh), a daemon of the hub; the admin
+# drives it over SSH.
+hssh() {
+	timeout 60 ssh "${SSHOPT[@]}" -o IdentitiesOnly=yes \
+	    -i "$STATE/hardened/admin_ed25519" "admin@$HARD" "$@" \
+	    </dev/null 2>/dev/null
+}
+check "hardened: fwctl version over SSH prints 3.2.0" [ "$(hssh fwctl version)" = 3.2.0 ]
+hard_agent() { bench status hardened | grep -q '^bench: hardened: update proc: running'; }
+check "hardened: the update agent runs" hard_agent
+hard_check_unset() {
+	local out
+	out=$(hssh fwctl check)
+	[ "$out" = "refused: no update server set" ] || { echo "fwctl check: $out"; return 1; }
+}
+check "hardened: fwctl check without a server is refused" hard_check_unset
+
+# hard_fw_server: HTTPS on the root side (openssl s_server -WWW) with a
+# throwaway CA, serving the newer genuine release and its signature.
+hard_fw_server() {
+	local d=$FWT/hard
+	mkdir -p "$d/www/h1" && chmod -R 0755 "$d" || return 1
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$d/ca.key" -out "$d/ca.pem" -days 1 \
+	    -subj "/CN=assay bench test update CA" >/dev/null 2>&1 &&
+	    openssl req -x509 -CA "$d/ca.pem" -CAkey "$d/ca.key" -newkey ec \
+	    -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/srv.key" \
+	    -out "$d/srv.pem" -days 1 -subj "/CN=198.18.2.1" \
+	    -addext "subjectAltName=IP:198.18.2.1" >/dev/null 2>&1 ||
+	    return 1
+	chmod 0644 "$d/ca.pem"
+	cp "$STATE/hardened/release/h1-3.2.1.img" \
+	    "$STATE/hardened/release/h1-3.2.1.img.sig" "$d/www/h1/" || return 1
+	hard_manifest
+	(cd "$d/www" && exec timeout 60 openssl s_server -quiet -WWW \
+	    -accept 198.18.2.1:28443 -cert "$d/srv.pem" -key "$d/srv.key") \
+	    </dev/null >/dev/null 2>&1 &
+	FW_PIDS+=("$!")
+	wait_listen 198.18.2.1 28443
+}
+# hard_manifest [unsigned]: the manifest for the image being served.
+hard_manifest() {
+	local img=$FWT/hard/www/h1/h1-3.2.1.img u=https://198.18.2.1:28443/h1
+	jq -cn --arg u "$u" --arg sum "$(sha256sum <"$img" | cut -d' ' -f1)" \
+	    --argjson size "$(stat -c %s "$img")" --arg unsigned "${1:-}" \
+	    '{version: "3.2.1", image: "\($u)/h1-3.2.1.img", size: $size,
+	    sha256: $sum} + if $unsigned == "" then
+	    {signature: "\($u)/h1-3.2.1.img.sig"} else {} end' \
+	    >"$FWT/hard/www/h1/manifest.json"
+}
+hard_fw_e2e() {
+	local out want img=$FWT/hard/www/h1/h1-3.2.1.img
+	hard_fw_server || { echo "no update server on 198.18.2.1:28443"; return 1; }
+	out=$(hssh "fwctl set-server https://198.18.2.1:28443/h1/manifest.json" \
+	    "$FWT/hard/ca.pem && fwctl check && fwctl version &&" \
+	    "fwctl factory-reset && fwctl version")
+	want=$'server https://198.18.2.1:28443/h1/manifest.json\ninstalled 3.2.1\n3.2.1\nreset 3.2.0\n3.2.0'
+	[ "$out" = "$want" ] || { printf 'genuine update: %q\n' "$out"; return 1; }
+	# One flipped byte after the header; the manifest's size and sha256
+	# describe the flipped image: only the signature can tell.
+	printf '\x01' | dd of="$img" bs=1 seek=4096 conv=notrunc status=none
+	hard_manifest
+	out=$(hssh 'fwctl check && fwctl version')
+	[ "$out" = $'refused: bad signature\n3.2.0' ] ||
+	    { printf 'flipped image: %q\n' "$out"; return 1; }
+	cp "$STATE/hardened/release/h1-3.2.1.img" "$img"
+	hard_manifest unsigned
+	out=$(hssh 'fwctl check')
+	[ "$out" = "refused: unsigned" ] || { printf 'unsigned image: %q\n' "$out"; return 1; }
+}
+check "hardened: the agent installs the signed 3.2.1, resets, refuses a flipped and an unsigned image" hard_fw_e2e
+fw_servers_stop
+
 # ------------------------------------------------------------ control hooks
 reachable() { timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 hook_power() {
@@ -342,7 +496,17 @@ hook_power() {
 	bench power-on weak >/dev/null || return 1
 	reachable "$WEAK" 80 && bench status weak >/dev/null && weak_mqtt
 }
+WEAK_FW=$(cat "$STATE/weak/fw/version" 2>/dev/null)
 check "power-off stops and power-on restarts the weak device" hook_power
+check "weak: installed firmware ($WEAK_FW) survives power-off and power-on" \
+    weak_version_is "$WEAK_FW"
+hook_power_hard() {
+	bench power-off hardened >/dev/null || return 1
+	! hard_agent || return 1
+	bench power-on hardened >/dev/null || return 1
+	hard_agent && [ "$(cat "$STATE/hardened/fw/version")" = 3.2.0 ]
+}
+check "power-off stops and power-on restarts the hardened update agent" hook_power_hard
 hook_link() {
 	bench link-down hardened >/dev/null || return 1
 	! reachable "$HARD" 443 || return 1
