@@ -11,6 +11,9 @@
 extern const struct asy_testcase asy_tc_5_1_1_2, asy_tc_5_1_1_2_v2;
 extern const struct asy_testcase asy_tc_5_1_3_2;
 extern const struct asy_testcase asy_tc_5_1_5_2, asy_tc_5_1_5_2_v2;
+extern const struct asy_testcase asy_tc_5_3_1_2, asy_tc_5_3_1_2_v2;
+extern const struct asy_testcase asy_tc_5_3_2_2, asy_tc_5_3_2_2_v2;
+extern const struct asy_testcase asy_tc_5_3_4A_2_v2, asy_tc_5_3_9_2_v2;
 extern const struct asy_testcase asy_tc_5_3_10_1, asy_tc_5_3_10_1_v2;
 extern const struct asy_testcase asy_tc_5_5_1_2, asy_tc_5_5_2_2;
 extern const struct asy_testcase asy_tc_5_5_4_2, asy_tc_5_5_5_2;
@@ -26,6 +29,12 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_1_3_2,
 	&asy_tc_5_1_5_2,
 	&asy_tc_5_1_5_2_v2,
+	&asy_tc_5_3_1_2,
+	&asy_tc_5_3_1_2_v2,
+	&asy_tc_5_3_2_2,
+	&asy_tc_5_3_2_2_v2,
+	&asy_tc_5_3_4A_2_v2,
+	&asy_tc_5_3_9_2_v2,
 	&asy_tc_5_3_10_1,
 	&asy_tc_5_3_10_1_v2,
 	&asy_tc_5_5_1_2,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	free(tc->chan);
 	asy_credlist_release(&tc->defaults);
 	asy_credlist_release(&tc->communities);
+	asy_tc_upd_free(tc->upd, tc->n_upd);
 	free(tc);
 }
 
@@ -1025,10 +1027,14 @@ int
 asy_tc_preload(struct asy_live *lv)
 {
 	struct asy_tc_state *tc = asy_tc_state(lv);
+	int r;
 
 	if (tc == NULL)
 		return ASY_E_NOMEM;
-	return load_defaults(lv, tc);
+	r = load_defaults(lv, tc);
+	if (r == 0)
+		r = asy_tc_upd_preload(lv, tc);
+	return r;
 }
 
 int
@@ -1581,4 +1587,80 @@ asy_tc_persdata(struct asy_live *lv, const struct asy_ixit_row *pd,
 		    "communication mechanism (21-PersData commech), so there "
 		    "is no channel to capture", pd->id);
 	return r;
+}
+
+/* ---- Intervals in IXIT words -------------------------------------------- */
+
+static const struct {
+	const char	*word;
+	double		 seconds;
+} interval_units[] = {
+	{ "second", 1 }, { "sec", 1 }, { "s", 1 },
+	{ "minute", 60 }, { "min", 60 },
+	{ "hour", 3600 }, { "h", 3600 },
+	{ "day", 86400 }, { "week", 604800 },
+};
+
+static const struct {
+	const char	*word;
+	double		 seconds;
+} interval_words[] = {
+	{ "hourly", 3600 }, { "daily", 86400 }, { "nightly", 86400 },
+	{ "weekly", 604800 },
+};
+
+/* Does the word at p (case-insensitive) equal w, ending there? */
+static int
+word_is(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncasecmp(p, w, n) != 0)
+		return 0;
+	return !((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'));
+}
+
+double
+asy_tc_interval_s(const char *text)
+{
+	for (const char *p = text; *p != '\0'; p++) {
+		const char *q;
+		double n = 1;
+		char *end;
+
+		if (p != text && ((p[-1] >= 'a' && p[-1] <= 'z') ||
+		    (p[-1] >= 'A' && p[-1] <= 'Z') || p[-1] == '-'))
+			continue;
+		for (size_t i = 0; i < ASY_ELEMENTSOF(interval_words); i++)
+			if (word_is(p, interval_words[i].word))
+				return interval_words[i].seconds;
+		if (!word_is(p, "every"))
+			continue;
+		q = p + 5;
+		while (*q == ' ')
+			q++;
+		if (*q >= '0' && *q <= '9') {
+			n = strtod(q, &end);
+			if (n <= 0 || n > 1e7)
+				continue;
+			q = end;
+			while (*q == ' ')
+				q++;
+		}
+		for (size_t i = 0; i < ASY_ELEMENTSOF(interval_units); i++) {
+			const char *w = interval_units[i].word;
+			size_t wl = strlen(w);
+
+			/* "hour", "hours"; "s" alone only after a number. */
+			if (strncasecmp(q, w, wl) != 0)
+				continue;
+			if (q[wl] == 's' && wl > 1)
+				wl++;
+			if ((q[wl] >= 'a' && q[wl] <= 'z') ||
+			    (q[wl] >= 'A' && q[wl] <= 'Z'))
+				continue;
+			return n * interval_units[i].seconds;
+		}
+	}
+	return -1;
 }

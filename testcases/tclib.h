@@ -193,4 +193,35 @@ int	asy_tc_persdata(struct asy_live *lv, const struct asy_ixit_row *pd,
 int	asy_tc_row_text(const struct asy_ixit_row *row,
 	    const char *const *fields, struct asy_buf *out);
 
+/*
+ * Update sessions (tcupdate.c): assay as the update server of an IXIT
+ * 7-UpdMech row, as the lab config's <update> says, offering genuine,
+ * altered, unsigned, wrongly signed, oversize, interrupted, rogue-TLS and
+ * older images.  One session per mechanism, run by the first unit that
+ * needs it.
+ */
+enum asy_upd_unit {
+	ASY_UPD_INSTALL,	/* 5.3-1-2 a: the genuine image installs */
+	ASY_UPD_PREPARE,	/* 5.3-2-2 a (V1.1.1): the scenarios */
+	ASY_UPD_MISUSE,		/* 5.3-2-2 b (V1.1.1), a (V2.1.1): every
+				   misuse attempt refused */
+	ASY_UPD_VERIFY,		/* 5.3-9-2 a: unsigned and altered images
+				   refused */
+	ASY_UPD_ENDPOINTS,	/* 5.3-10-1 c: only the served paths asked */
+	ASY_UPD_AUTO,		/* 5.3-4A-2 a (V2.1.1): the device checks
+				   on its own as often as declared */
+};
+
+/* The interval an IXIT sentence declares ("every 24 hours", "daily",
+ * "every 10 seconds", "hourly"), in seconds; -1 when it names none. */
+double	asy_tc_interval_s(const char *text);
+
+/* The unit for mechanism row mech, or with mech NULL for every 7-UpdMech
+ * row, folded. */
+int	asy_tc_update(struct asy_live *lv, const struct asy_ixit_row *mech,
+	    enum asy_upd_unit what, struct asy_unit_result *u);
+
+/* Does the lab config give an update session for any mechanism? */
+int	asy_tc_update_configured(const struct asy_live *lv);
+
 #endif

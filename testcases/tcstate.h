@@ -29,7 +29,14 @@ struct asy_tc_state {
 	struct asy_credlist	 defaults;
 	struct asy_credlist	 communities;	/* SNMP */
 	int			 defaults_done;
+	struct asy_tc_upd	*upd;		/* update sessions (tcupdate.c) */
+	size_t			 n_upd;
 };
+
+/* Images, signatures and the lab's CA of every <update>, read (and the CA
+ * made) while still privileged. */
+int	asy_tc_upd_preload(struct asy_live *lv, struct asy_tc_state *tc);
+void	asy_tc_upd_free(struct asy_tc_upd *v, size_t n);
 
 /* Save t as transcripts/<case>-<name>-<port>.txt (port 0: no port);
  * *rel gets the relative path. */

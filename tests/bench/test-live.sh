@@ -171,8 +171,21 @@ expect "$rep" weak 5.6-2-2 a - FAIL "owner@example.com"
 expect "$rep" weak 5.8-1-2 a PersData-OwnerMail FAIL "unencrypted"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Settings FAIL "stopped answering"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Status PASS "kept answering"
-for c in 5.1-1-2 5.1-3-2 5.1-5-2 5.5-1-2 5.5-2-2 5.5-4-2 5.5-6-2 5.5-7-2 \
-    5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.13-1-2; do
+# The update tests (issue 6): assay serves the camera's updates.
+expect "$rep" weak 5.3-2-2 a - PASS "scenarios prepared"
+expect "$rep" weak 5.3-2-2 b UpdMech-Web FAIL "flipped INSTALLED"
+expect "$rep" weak 5.3-2-2 b UpdMech-Web FAIL "interrupted INSTALLED"
+expect "$rep" weak 5.3-2-2 b UpdMech-Web FAIL "oversize INSTALLED"
+expect "$rep" weak 5.3-2-2 b UpdMech-Web FAIL "rollback INSTALLED"
+log=$(ls "$tmp"/weak/transcripts/*-update-UpdMech-Web.log 2>/dev/null | head -1)
+if [ -n "$log" ] && grep -q "GET \"/lc20/lc20-1.4.3.img\"" "$log" &&
+    grep -q "variant=flipped\|flipped" "$log"; then
+	ok "weak: the update server's log names the device's requests"
+else
+	fail "weak: no update server log with the device's requests ($log)"
+fi
+for c in 5.1-1-2 5.1-3-2 5.1-5-2 5.3-2-2 5.5-1-2 5.5-2-2 5.5-4-2 5.5-6-2 \
+    5.5-7-2 5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.13-1-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "FAIL" ]; then ok "weak: case $c FAIL"; else
 		fail "weak: case $c is '$v', want FAIL"; fi
@@ -255,11 +268,26 @@ expect "$rep" hardened 5.5-4-2 b SoftServ-MQTT PASS "accepted"
 expect "$rep" hardened 5.6-2-2 a - PASS
 expect "$rep" hardened 5.8-2-2 a PersData-History PASS "TLS"
 expect "$rep" hardened 5.13-1-2 b ExtAPI-MQTT PASS "kept answering"
+expect "$rep" hardened 5.3-1-2 a - PASS "installed the genuine image"
+expect "$rep" hardened 5.3-2-2 b UpdMech-OTA PASS "refused every misuse attempt"
+expect "$rep" hardened 5.3-2-2 b UpdMech-OTA PASS "mitm refused"
+expect "$rep" hardened 5.3-2-2 b UpdMech-OTA PASS "rollback refused"
+tr=$(ls "$tmp"/hardened/transcripts/*-update-UpdMech-OTA.txt 2>/dev/null | head -1)
+line=$(grep -o "checked on its own [0-9]* times, every [0-9.]* s" "$tr" 2>/dev/null)
+every=$(echo "$line" | sed -n 's/.*every \([0-9]*\)\..*/\1/p')
+if [ -n "$every" ] && [ "$every" -ge 8 ] && [ "$every" -le 12 ]; then
+	ok "hardened: the hub's own update checks seen: $line (declared every 10 s)"
+else
+	fail "hardened: no update check interval near 10 s in $tr: '$line'"
+fi
+v=$(bash -c "ip netns exec assay-hardened cat /run/assay-bench/hardened/fw/version" 2>/dev/null)
+if [ "$v" = "3.2.0" ]; then ok "hardened: the update test left the hub at 3.2.0"; else
+	fail "hardened: the hub runs '$v' after the update test, want 3.2.0"; fi
 # 5.1-1-2 b and 5.13-1-2 a are operator steps (not automated yet), and
 # 5.5-1-2, 5.5-6-2, 5.5-7-2 include ComMech-Update, a channel the hub opens
 # itself: those cases stay INCONCLUSIVE; their network units PASS above.
-for c in 5.1-3-2 5.1-5-2 5.5-2-2 5.5-4-2 5.5-5-2 5.6-1-2 5.6-2-2 5.8-1-2 \
-    5.8-2-2; do
+for c in 5.1-3-2 5.1-5-2 5.3-1-2 5.3-2-2 5.5-2-2 5.5-4-2 5.5-5-2 5.6-1-2 \
+    5.6-2-2 5.8-1-2 5.8-2-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "PASS" ]; then ok "hardened: case $c PASS"; else
 		fail "hardened: case $c is '$v', want PASS"; fi
@@ -282,8 +310,11 @@ if [ $leaked -eq 0 ]; then ok "hardened: no secret of the lab in the run folder 
 
 # ---- faults: never a FAIL of the device ---------------------------------
 quick='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#'
+# The update session ran above; the faults about nmap and the interface
+# leave it out (it needs neither), the DUT-down one keeps it.
+noupd='/<update /,/<\/update>/d'
 echo "# fault: nmap missing"
-l=$(lab_copy nonmap -e "$quick" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#')
+l=$(lab_copy nonmap -e "$quick" -e "$noupd" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#')
 "$bin" run --lab "$l" --dut hardened --batch --out "$tmp/nonmap" >/dev/null 2>"$tmp/nonmap.err"
 code=$?
 v=$(unit_verdict "$tmp/nonmap/report.xml" 5.1-1-2 a)
@@ -305,9 +336,15 @@ if [ "$v" = "INCONCLUSIVE" ] && unit_reason "$tmp/down/report.xml" 5.6-1-2 b | g
 else
 	fail "DUT down: 5.6-1-2 b is '$v' (exit $code)"; cat "$tmp/down.err"
 fi
+v=$(row_verdict "$tmp/down/report.xml" 5.3-2-2 b UpdMech-OTA)
+if [ "$v" = "INCONCLUSIVE" ]; then
+	ok "DUT down: 5.3-2-2 b is INCONCLUSIVE ($(row_reason "$tmp/down/report.xml" 5.3-2-2 b UpdMech-OTA | cut -c1-80))"
+else
+	fail "DUT down: 5.3-2-2 b is '$v'"
+fi
 
 echo "# fault: no such interface"
-l=$(lab_copy noif -e "$quick" -e 's#name="asy-hard0"#name="asy-nosuch0"#')
+l=$(lab_copy noif -e "$quick" -e "$noupd" -e 's#name="asy-hard0"#name="asy-nosuch0"#')
 "$bin" run --lab "$l" --dut hardened --batch --out "$tmp/noif" >/dev/null 2>"$tmp/noif.err"
 code=$?
 v=$(unit_verdict "$tmp/noif/report.xml" 5.1-1-2 a)

@@ -37,6 +37,43 @@ START_TEST(ports_in_words)
 }
 END_TEST
 
+/* Intervals in IXIT words (5.3-4A-2): the table of sentences. */
+static const struct {
+	const char	*text;
+	double		 seconds;
+} intervals[] = {
+	{ "At boot and every 24 hours with random jitter.", 86400 },
+	{ "At boot and every 10 seconds (lab test build).", 10 },
+	{ "Every 30 minutes.", 1800 },
+	{ "every 1.5 hours", 5400 },
+	{ "Checks daily at 03:00.", 86400 },
+	{ "Hourly.", 3600 },
+	{ "once every week", 604800 },
+	{ "every day", 86400 },
+	{ "every 90 s", 90 },
+	{ "every 2 min", 120 },
+	{ "Never: the camera does not look for updates.", -1 },
+	{ "", -1 },
+	{ "everyday use", -1 },
+	{ "every 0 hours", -1 },
+	{ "every -5 hours", -1 },
+	{ "every 3 eons", -1 },
+	{ "bi-weekly", -1 },
+	{ "at every boot", -1 },
+	{ "every 2 shours", -1 },
+};
+
+START_TEST(interval_words)
+{
+	for (size_t i = 0; i < ASY_ELEMENTSOF(intervals); i++) {
+		double got = asy_tc_interval_s(intervals[i].text);
+
+		ck_assert_msg(got == intervals[i].seconds, "\"%s\": %g, want "
+		    "%g", intervals[i].text, got, intervals[i].seconds);
+	}
+}
+END_TEST
+
 START_TEST(row_lists)
 {
 	ck_assert_int_eq(asy_tc_names("AuthMech-A AuthMech-B", "AuthMech-B"), 1);
@@ -160,6 +197,7 @@ tclib_suite(void)
 
 	tcase_add_test(tc, ports_in_words);
 	tcase_add_test(tc, row_lists);
+	tcase_add_test(tc, interval_words);
 	tcase_add_test(tc, service_kinds);
 	tcase_add_test(tc, fold_parts);
 	tcase_add_test(tc, fold_long_reasons);
