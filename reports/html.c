@@ -157,7 +157,8 @@ static const char *const css[] = {
 	"dl.kv dd .muted{font-weight:400}\n",
 	".notice{margin:16px 0 0;padding:8px 14px;border-radius:6px;"
 	"border:1px solid #e3c26b;background:#fff8e1;font-weight:600}\n",
-	".overall{display:flex;gap:28px;align-items:center;margin:22px 0 0;"
+	".overall{display:flex;flex-wrap:wrap;gap:28px;align-items:center;"
+	"margin:22px 0 0;"
 	"padding:18px 24px;border:1px solid var(--c);border-left:12px solid "
 	"var(--c);border-radius:6px;background:var(--cb)}\n",
 	".ov-label{font-size:11.5px;text-transform:uppercase;"
@@ -166,7 +167,7 @@ static const char *const css[] = {
 	".ov-big{font-size:44px;line-height:1.05;font-weight:800;"
 	"color:var(--c);"
 	"letter-spacing:.01em;white-space:nowrap}\n",
-	".ov-main{min-width:200px}\n",
+	".ov-main{min-width:200px;flex:0 0 auto}\n",
 	".ov-body{flex:1}\n",
 	".ov-reason{margin:0 0 10px;font-size:15px;font-weight:500}\n",
 	"table{border-collapse:collapse;width:100%}\n",
