@@ -1245,6 +1245,14 @@ summary(const struct asy_tc_upd *s, unsigned mask, struct asy_buf *b)
 			asy_buf_puts(b, "; ");
 		switch (a->oc) {
 		case OC_REFUSED:
+			if (k == AT_MITM && a->st.requests == 0) {
+				asy_buf_printf(b, "mitm refused (no TLS "
+				    "handshake completed: %u connection%s "
+				    "without a request; version stayed %s)",
+				    a->st.conns_bare, a->st.conns_bare == 1 ?
+				    "" : "s", a->after);
+				break;
+			}
 			asy_buf_printf(b, "%s refused (version stayed %s%s)",
 			    attempts[k].name, a->after,
 			    a->st.gets[1] == 0 ? ", image not fetched" :
