@@ -155,16 +155,22 @@ out:
 	return r;
 }
 
+/* A read-only BIO over a PEM text, or NULL (too long, no memory). */
+static BIO *
+pem_bio(const char *pem, size_t len)
+{
+	if (len > MAX_PEM_FILE)
+		return NULL;
+	return BIO_new_mem_buf(pem, (int)len);
+}
+
 /* Parse a PEM certificate; NULL when it is not one. */
 static X509 *
 read_cert(const char *pem, size_t len)
 {
-	BIO *bio;
+	BIO *bio = pem_bio(pem, len);
 	X509 *x;
 
-	if (len > MAX_PEM_FILE)
-		return NULL;
-	bio = BIO_new_mem_buf(pem, (int)len);
 	if (bio == NULL)
 		return NULL;
 	x = PEM_read_bio_X509(bio, NULL, no_pass, NULL);
@@ -176,12 +182,9 @@ read_cert(const char *pem, size_t len)
 static EVP_PKEY *
 read_key(const char *pem, size_t len)
 {
-	BIO *bio;
+	BIO *bio = pem_bio(pem, len);
 	EVP_PKEY *k;
 
-	if (len > MAX_PEM_FILE)
-		return NULL;
-	bio = BIO_new_mem_buf(pem, (int)len);
 	if (bio == NULL)
 		return NULL;
 	k = PEM_read_bio_PrivateKey(bio, NULL, no_pass, NULL);
