@@ -22,6 +22,8 @@ static const struct {
 	{ ASY_E_CLOSED,		"connection closed by the peer" },
 	{ ASY_E_REFUSED,	"connection refused" },
 	{ ASY_E_PROTO,		"protocol error from the peer" },
+	{ ASY_E_STOPPED,	"stopped by a signal" },
+	{ ASY_E_BUSY,		"in use by another process" },
 };
 
 const char *

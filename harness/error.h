@@ -22,6 +22,8 @@ enum {
 	ASY_E_CLOSED	= -13,	/* the peer closed the connection */
 	ASY_E_REFUSED	= -14,	/* the peer refused the connection */
 	ASY_E_PROTO	= -15,	/* the peer broke its protocol */
+	ASY_E_STOPPED	= -16,	/* stopped by SIGINT or SIGTERM */
+	ASY_E_BUSY	= -17,	/* in use by another process */
 };
 
 const char	*asy_strerror(int err);
@@ -33,6 +35,7 @@ enum {
 	ASY_EXIT_INPUT		= 2,	/* usage or input error, nothing run */
 	ASY_EXIT_INCOMPLETE	= 3,	/* no FAIL, but INCONCLUSIVE or ERROR */
 	ASY_EXIT_HARNESS	= 4,	/* the harness itself failed (I/O, memory) */
+	ASY_EXIT_STOPPED	= 5,	/* stopped before the end: --resume */
 };
 
 #endif

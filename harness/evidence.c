@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,16 +110,31 @@ out:
 	return r;
 }
 
+/* flock() the partial folder; ASY_E_BUSY when another process has it. */
+static int
+rundir_lock(struct asy_rundir *rd)
+{
+	rd->lock_fd = open(rd->work_path, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC);
+	if (rd->lock_fd < 0)
+		return ASY_E_IO;
+	if (flock(rd->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? ASY_E_BUSY : ASY_E_IO;
+	return 0;
+}
+
 int
 asy_rundir_create(const char *final_path, struct asy_rundir **out)
 {
 	struct asy_rundir *rd;
 	struct stat st;
 	size_t n;
+	int r;
 
 	rd = calloc(1, sizeof(*rd));
 	if (rd == NULL)
 		return ASY_E_NOMEM;
+	rd->lock_fd = -1;
 	rd->final_path = strdup(final_path);
 	n = strlen(final_path);
 	while (n > 1 && rd->final_path && rd->final_path[n - 1] == '/')
@@ -141,6 +157,55 @@ asy_rundir_create(const char *final_path, struct asy_rundir **out)
 		asy_rundir_free(rd);
 		return e == EEXIST ? ASY_E_EXISTS : ASY_E_IO;
 	}
+	r = rundir_lock(rd);
+	if (r < 0) {
+		asy_rundir_free(rd);
+		return r;
+	}
+	*out = rd;
+	return 0;
+}
+
+int
+asy_rundir_reopen(const char *path, struct asy_rundir **out)
+{
+	struct asy_rundir *rd;
+	struct stat st;
+	size_t n, np = sizeof(ASY_PARTIAL) - 1;
+	int r;
+
+	rd = calloc(1, sizeof(*rd));
+	if (rd == NULL)
+		return ASY_E_NOMEM;
+	rd->lock_fd = -1;
+	rd->final_path = strdup(path);
+	n = rd->final_path ? strlen(rd->final_path) : 0;
+	while (n > 1 && rd->final_path[n - 1] == '/')
+		rd->final_path[--n] = '\0';
+	if (rd->final_path != NULL && n > np &&
+	    strcmp(rd->final_path + n - np, ASY_PARTIAL) == 0)
+		rd->final_path[n -= np] = '\0';
+	rd->work_path = rd->final_path ? malloc(n + sizeof(ASY_PARTIAL)) :
+	    NULL;
+	if (rd->work_path == NULL) {
+		asy_rundir_free(rd);
+		return ASY_E_NOMEM;
+	}
+	memcpy(rd->work_path, rd->final_path, n);
+	memcpy(rd->work_path + n, ASY_PARTIAL, sizeof(ASY_PARTIAL));
+	if (lstat(rd->final_path, &st) == 0) {
+		asy_rundir_free(rd);
+		return ASY_E_EXISTS;
+	}
+	if (lstat(rd->work_path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		asy_rundir_free(rd);
+		return ASY_E_NOTFOUND;
+	}
+	r = rundir_lock(rd);
+	if (r < 0) {
+		asy_rundir_free(rd);
+		return r;
+	}
 	*out = rd;
 	return 0;
 }
@@ -150,6 +215,8 @@ asy_rundir_free(struct asy_rundir *rd)
 {
 	if (rd == NULL)
 		return;
+	if (rd->lock_fd >= 0)
+		close(rd->lock_fd);
 	free(rd->final_path);
 	free(rd->work_path);
 	free(rd);

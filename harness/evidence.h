@@ -25,6 +25,7 @@
 struct asy_rundir {
 	char	*final_path;
 	char	*work_path;
+	int	 lock_fd;	/* the partial folder, flock()ed */
 };
 
 /*
@@ -32,6 +33,19 @@ struct asy_rundir {
  * final_path or its partial folder exists (nothing is overwritten).
  */
 int	asy_rundir_create(const char *final_path, struct asy_rundir **out);
+/*
+ * Take up a stopped run again: path is its partial folder (or the final
+ * name, whose partial folder must exist).  ASY_E_NOTFOUND when there is no
+ * partial folder, ASY_E_EXISTS when the run was finished already.
+ */
+int	asy_rundir_reopen(const char *path, struct asy_rundir **out);
+/*
+ * Both hold an exclusive flock() on the partial folder until
+ * asy_rundir_free(), so a second assay (a run, a resume) gets ASY_E_BUSY
+ * instead of writing into the same folder.  The lock follows the folder
+ * through the rename and is inherited (not exec'd) by children.
+ */
+
 /* Copy src into the run folder as rel (subfolders created); its SHA-256
  * into hex. */
 int	asy_rundir_copy(struct asy_rundir *rd, const char *src, const char *rel,

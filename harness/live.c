@@ -1,5 +1,6 @@
 #include "live.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "error.h"
 #include "httpc.h"
+#include "journal.h"
 #include "log.h"
 #include "net.h"
 #include "proc.h"
@@ -270,6 +272,11 @@ asy_live_case_begin(struct asy_live *lv, const struct asy_plan_case *pc)
 	abs = lv->case_pcap ? asy_path_join(lv->work, lv->case_pcap) : NULL;
 	if (abs == NULL)
 		return ASY_E_NOMEM;
+	/* A resumed run does again the case its stop cut short: that
+	 * case's capture is not evidence of anything recorded. */
+	if (lv->journal != NULL && unlink(abs) < 0 && errno != ENOENT)
+		asy_warn("cannot remove the unfinished %s: %s", abs,
+		    strerror(errno));
 	r = asy_capture_begin(lv->cap, abs);
 	if (r < 0) {
 		asy_warn("cannot write %s: %s", abs, asy_strerror(r));
@@ -679,6 +686,104 @@ discover_all(struct asy_live *lv, const char *udp_ports)
 	return r;
 }
 
+/* The discovery facts a resumed run needs, as D records. */
+static int
+discovery_journal(struct asy_live *lv)
+{
+	char dropped[32];
+	const char *kv[][2] = {
+		{ "nmap-xml", lv->nmap_xml },
+		{ "nmap-xml2", lv->nmap_xml2 },
+		{ "pcap", lv->disc_pcap },
+		{ "dropped", dropped },
+		{ "target", lv->target },
+		{ "command", lv->nmap_cmd },
+		{ "nmap-version", lv->nmap_version },
+		{ "done", "yes" },
+	};
+	int r = 0;
+
+	snprintf(dropped, sizeof(dropped), "%llu", lv->disc_dropped);
+	for (size_t i = 0; i < ASY_ELEMENTSOF(kv) && r == 0; i++)
+		r = asy_journal_put_disc(lv->journal, kv[i][0], kv[i][1]);
+	if (r < 0)
+		asy_warn("cannot journal the discovery: %s", asy_strerror(r));
+	return r == ASY_E_NOMEM ? r : 0;
+}
+
+/* Take the first part's discovery back from its nmap XML files. */
+static int
+discovery_reload(struct asy_live *lv)
+{
+	const char *files[2] = { asy_journal_disc(lv->journal, "nmap-xml"),
+	    asy_journal_disc(lv->journal, "nmap-xml2") };
+	char **dst[4] = { &lv->disc_pcap, &lv->target, &lv->nmap_cmd,
+	    &lv->nmap_xml };
+	const char *keys[4] = { "pcap", "target", "command", "nmap-xml" };
+	struct asy_inventory *all = NULL, *inv = NULL;
+	struct asy_diags d;
+	unsigned long dropped;
+	char why[256];
+	int r = 0;
+
+	asy_diags_init(&d);
+	for (size_t i = 0; i < 4 && r == 0; i++)
+		r = asy_set_str(dst[i], asy_journal_disc(lv->journal,
+		    keys[i]));
+	if (r == 0)
+		r = asy_set_str(&lv->nmap_xml2, files[1]);
+	if (r < 0)
+		goto out;
+	if (asy_journal_disc(lv->journal, "dropped") != NULL &&
+	    asy_parse_ulong(asy_journal_disc(lv->journal, "dropped"),
+	    &dropped) == 0)
+		lv->disc_dropped = dropped;
+	lv->alive = dut_alive(lv, why, sizeof(why));
+	if (!lv->alive) {
+		lv->alive_why = asy_strdup(why);
+		goto out;
+	}
+	for (size_t i = 0; i < 2 && r == 0; i++) {
+		char *abs;
+
+		if (files[i] == NULL)
+			continue;
+		abs = asy_path_join(lv->work, files[i]);
+		if (abs == NULL) {
+			r = ASY_E_NOMEM;
+			break;
+		}
+		r = asy_nmap_parse(abs, &d, &inv);
+		free(abs);
+		if (r == 0 && all == NULL) {
+			all = inv;
+			inv = NULL;
+		} else if (r == 0)
+			r = inventory_merge(all, inv);
+		asy_inventory_free(inv);
+		inv = NULL;
+	}
+	if (r == ASY_E_NOMEM)
+		goto out;
+	if (r < 0 || all == NULL) {
+		lv->disc_error = asy_strdup("the discovery of the run's first "
+		    "part cannot be read back from discovery/ for the resumed "
+		    "part; start a new run");
+		lv->disc_harness = 1;
+		r = lv->disc_error ? 0 : ASY_E_NOMEM;
+		goto out;
+	}
+	r = asy_observe(lv->decl, all, &lv->obs);
+	if (r == 0) {
+		lv->inv = all;
+		all = NULL;
+	}
+out:
+	asy_inventory_free(all);
+	asy_diags_release(&d);
+	return r;
+}
+
 int
 asy_live_discover(struct asy_live *lv)
 {
@@ -716,6 +821,12 @@ asy_live_discover(struct asy_live *lv)
 		r = dir == NULL ? ASY_E_NOMEM : ASY_E_IO;
 		goto out;
 	}
+	/* A resumed run keeps the discovery of its first part: its
+	 * verdicts already point at that evidence. */
+	if (lv->journal != NULL && asy_journal_disc(lv->journal, "done")) {
+		r = discovery_reload(lv);
+		goto out;
+	}
 	if (lv->cap != NULL) {
 		pcap = asy_path_join(lv->work, "pcap/discovery.pcap");
 		if (pcap == NULL) {
@@ -746,6 +857,9 @@ asy_live_discover(struct asy_live *lv)
 		}
 	}
 	r = discover_all(lv, udp.data);
+	if (r == 0 && lv->inv != NULL && lv->disc_error == NULL &&
+	    lv->journal != NULL)
+		r = discovery_journal(lv);
 out:
 	if (capturing) {
 		struct asy_capture_stats st;

@@ -26,6 +26,8 @@
 #include "result.h"
 #include "util.h"
 
+struct asy_journal;
+
 struct asy_live {
 	const struct asy_lab		*lab;
 	const struct asy_lab_dut	*dut;
@@ -67,6 +69,9 @@ struct asy_live {
 		int		 err;		/* then why */
 	}			*secrets;
 	size_t			 n_secrets;
+	/* The run's journal (run.c), or NULL: discovery is recorded in it,
+	 * and a resumed run takes its discovery back from it. */
+	struct asy_journal	*journal;
 	/* What the functional tests keep between cases (testcases/tclib.c). */
 	struct asy_tc_state	*tc;
 };

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "buf.h"
+#include "batch.h"
 #include "catalogue.h"
 #include "decl.h"
 #include "diag.h"
@@ -45,7 +46,9 @@ static const char exit_codes_help[] =
     "  2  usage or input error; nothing was run and no run folder written\n"
     "  3  no FAIL, but INCONCLUSIVE or ERROR verdicts remain\n"
     "  4  the harness itself failed (I/O, memory); a run folder is left "
-    "with .partial\n";
+    "with .partial\n"
+    "  5  the run was stopped (SIGINT, SIGTERM) before it finished; "
+    "finish it with\n     assay run --resume RUNDIR.partial\n";
 
 #define DEVICE_HELP \
     "  DEVICE_DIR             a folder holding ics.xml and ixit.xml (and " \
@@ -141,6 +144,9 @@ enum {
 	OPT_ASSESSOR,
 	OPT_RUNS_DIR,
 	OPT_EDITION,
+	OPT_RESUME,
+	OPT_ALL,
+	OPT_JOBS,
 	OPT_HELP,
 };
 
@@ -410,6 +416,52 @@ out:
 	return ret;
 }
 
+/* assay run --lab FILE (--all | --dut A --dut B ...) [--jobs N]. */
+static int
+run_batch(const struct asy_run_opts *o, const struct decl_args *a, int argc,
+    const char *const *duts, size_t n_duts, unsigned jobs)
+{
+	struct asy_batch_opts bo = { 0 };
+	struct asy_diags d;
+	char *bdir = NULL;
+	int r, code = 0;
+
+	if (o->lab == NULL)
+		return usage_error("run", "--all, --jobs and several --dut "
+		    "assess the DUTs of a lab config: give --lab FILE");
+	if (o->resume != NULL || o->offline || o->out != NULL ||
+	    a->ics != NULL || a->ixit != NULL || a->catalogue != NULL ||
+	    a->answers != NULL || optind < argc)
+		return usage_error("run", "several DUTs take their declarations "
+		    "from the lab config and get a run folder each under "
+		    "--runs-dir: --resume, --offline, --out, DEVICE_DIR, "
+		    "--ics, --ixit, --catalogue and --answers do not apply "
+		    "(resume each device's run on its own)");
+	if (n_duts > 0 && duts == NULL)
+		return ASY_EXIT_HARNESS;
+	bo.lab = o->lab;
+	bo.duts = n_duts > 0 ? duts : NULL;
+	bo.n_duts = n_duts;
+	bo.jobs = jobs;
+	bo.runs_dir = o->runs_dir;
+	bo.assessor = o->assessor ? o->assessor : getenv("USER") ?
+	    getenv("USER") : "assessor";
+	bo.accept_pre = o->accept_pre;
+	bo.out = stdout;
+	asy_diags_init(&d);
+	r = asy_batch_run(&bo, &d, &code, &bdir);
+	report_diags(&d);
+	asy_diags_release(&d);
+	free(bdir);
+	if (r == ASY_E_INPUT || r == ASY_E_USAGE)
+		return ASY_EXIT_INPUT;
+	if (r < 0) {
+		fprintf(stderr, "assay run: %s\n", asy_strerror(r));
+		return ASY_EXIT_HARNESS;
+	}
+	return code;
+}
+
 static int
 cmd_run(int argc, char **argv)
 {
@@ -424,18 +476,24 @@ cmd_run(int argc, char **argv)
 		{ "runs-dir", required_argument, NULL, OPT_RUNS_DIR },
 		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "dut", required_argument, NULL, OPT_DUT },
+		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "all", no_argument, NULL, OPT_ALL },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct decl_args a = { 0 };
 	struct asy_run_opts o = { 0 };
 	struct asy_diags d;
 	struct asy_buf summary;
+	const char *duts[16];
+	size_t n_duts = 0;
+	unsigned long jobs = 0;
 	char *path = NULL;
-	int opt, r, ret, batch = 0, code = 0;
+	int opt, r, ret, batch = 0, code = 0, all = 0;
 
 	asy_diags_init(&d);
 	asy_buf_init(&summary, 1 << 16);
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:j:", opts, NULL)) != -1) {
 		if (decl_option(opt, &a))
 			continue;
 		switch (opt) {
@@ -461,7 +519,24 @@ cmd_run(int argc, char **argv)
 			o.lab = optarg;
 			break;
 		case OPT_DUT:
+			if (n_duts == ASY_ELEMENTSOF(duts))
+				return usage_error("run", "at most %zu --dut; "
+				    "use --all for every DUT of the lab",
+				    ASY_ELEMENTSOF(duts));
+			duts[n_duts++] = optarg;
 			o.dut = optarg;
+			break;
+		case OPT_ALL:
+			all = 1;
+			break;
+		case 'j':
+			if (asy_parse_ulong(optarg, &jobs) < 0 || jobs < 1 ||
+			    jobs > 16)
+				return usage_error("run", "--jobs takes a number "
+				    "from 1 to 16, not '%s'", optarg);
+			break;
+		case OPT_RESUME:
+			o.resume = optarg;
 			break;
 		case OPT_HELP:
 			return show_help("run");
@@ -470,15 +545,35 @@ cmd_run(int argc, char **argv)
 			    "missing value: '%s'", argv[optind - 1]);
 		}
 	}
+	if (all && n_duts > 0) {
+		ret = usage_error("run", "give --all or --dut, not both");
+		goto out;
+	}
+	if (all || n_duts > 1 || jobs > 0) {
+		ret = run_batch(&o, &a, argc, duts, all ? 0 : n_duts,
+		    jobs ? (unsigned)jobs : 1);
+		goto out;
+	}
+	if (o.resume != NULL && (o.lab != NULL || o.dut != NULL ||
+	    o.offline || o.out != NULL || o.runs_dir != NULL ||
+	    a.ics != NULL || a.ixit != NULL || a.catalogue != NULL ||
+	    a.answers != NULL || o.accept_pre || optind < argc)) {
+		ret = usage_error("run", "--resume takes the stopped run's own "
+		    "inputs and options; give it alone (with --batch if "
+		    "needed)");
+		goto out;
+	}
 	/* With --lab, the declarations come from the lab config unless
 	 * given here. */
-	if (o.lab == NULL || optind < argc || a.ics != NULL ||
+	if (o.resume != NULL)
+		;
+	else if (o.lab == NULL || optind < argc || a.ics != NULL ||
 	    a.ixit != NULL) {
 		ret = decl_args_finish("run", &a, argc, argv, 1);
 		if (ret != 0)
 			goto out;
 	}
-	if (o.lab != NULL && o.offline) {
+	if (o.resume == NULL && o.lab != NULL && o.offline) {
 		ret = usage_error("run", "--offline and --lab exclude each "
 		    "other: --lab assesses the device live");
 		goto out;
@@ -487,7 +582,7 @@ cmd_run(int argc, char **argv)
 		ret = usage_error("run", "--dut needs --lab");
 		goto out;
 	}
-	if (o.lab == NULL && !o.offline) {
+	if (o.resume == NULL && o.lab == NULL && !o.offline) {
 		ret = usage_error("run", "a live run needs the bench: give "
 		    "--lab LAB.xml (see lab-config/examples/), or --offline "
 		    "to judge the declarations only");
@@ -509,8 +604,13 @@ cmd_run(int argc, char **argv)
 		ret = ASY_EXIT_INPUT;
 		goto out;
 	}
+	if (r == ASY_E_STOPPED) {
+		ret = ASY_EXIT_STOPPED;
+		goto out;
+	}
 	if (r < 0) {
-		fprintf(stderr, "assay run: %s\n", asy_strerror(r));
+		if (d.n_errors == 0)
+			fprintf(stderr, "assay run: %s\n", asy_strerror(r));
 		ret = ASY_EXIT_HARNESS;
 		goto out;
 	}
@@ -757,7 +857,10 @@ static const struct command commands[] = {
 	  "Assess a device and write a run folder with reports and evidence.",
 	  "(--lab FILE [--dut NAME] | --offline) [--answers FILE] "
 	  "[--accept-pre] [--batch]\n       [--assessor NAME] [--out DIR | "
-	  "--runs-dir DIR] [DEVICE_DIR | --ics FILE --ixit FILE]",
+	  "--runs-dir DIR] [DEVICE_DIR | --ics FILE --ixit FILE]\n"
+	  "       assay run --resume RUNDIR.partial [--batch]\n"
+	  "       assay run --lab FILE (--all | --dut NAME --dut NAME...) "
+	  "[--jobs N] [--runs-dir DIR]",
 	  DEVICE_HELP
 	  "  --lab FILE             assess live on the bench this lab "
 	  "configuration describes;\n"
@@ -779,6 +882,18 @@ static const struct command commands[] = {
 	  "overwritten)\n"
 	  "  --runs-dir DIR         make runs/NAME-TIMESTAMP here (default: "
 	  "./runs)\n"
+	  "  --all                  every DUT of the lab config, each in its "
+	  "own process\n"
+	  "                         (so does --dut given more than once); a "
+	  "health check\n"
+	  "                         first, a summary in RUNS/batch-STAMP/ "
+	  "at the end\n"
+	  "  -j, --jobs N           assess N devices at a time (1-16, "
+	  "default 1)\n"
+	  "  --resume RUNDIR        finish a run stopped by SIGINT, SIGTERM or "
+	  "a crash: its\n"
+	  "                         recorded cases are kept, the rest run "
+	  "(same inputs, options)\n"
 	  "\nOn a terminal, assay asks the assessor about every unanswered "
 	  "conceptual unit.\nThe run folder holds report.html, report.xml, "
 	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256) and "

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,20 @@
 #include "util.h"
 #include "xml.h"
 #include "report.h"
+
+static volatile sig_atomic_t stop_requested;
+
+void
+asy_run_request_stop(void)
+{
+	stop_requested = 1;
+}
+
+int
+asy_run_stop_requested(void)
+{
+	return stop_requested != 0;
+}
 
 static int
 set(char **dst, const char *s)
@@ -112,7 +127,7 @@ static int
 result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
     struct asy_case_result *c, const struct asy_run_opts *o,
     struct asy_answers *answers, enum asy_verdict pre, const char *pre_why,
-    int *stop_asking)
+    int *stop_asking, int restore)
 {
 	struct asy_unit_result *u;
 	char needs[96];
@@ -137,6 +152,12 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 		return setf(&u->reason, "not run: %s", pu->reason);
 	}
 	if (pu->cu->kind == ASY_KIND_FUNCTIONAL) {
+		if (restore) {
+			/* Done before the run was stopped: as recorded. */
+			r = asy_journal_restore(o->journal, pc->cc->id, u);
+			if (r != 0)
+				return r < 0 ? r : 0;
+		}
 		if (o->live != NULL) {
 			r = asy_live_unit(o->live, pc, pu, u);
 			if (r != 0)
@@ -176,7 +197,7 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	enum asy_verdict pre = ASY_V_NONE;
 	struct asy_case_result *c;
 	struct asy_buf why;
-	int r = 0, live;
+	int r = 0, live, restore;
 
 	c = asy_group_add_case(g);
 	if (c == NULL)
@@ -198,13 +219,32 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	}
 	live = o->live != NULL && pc->state == ASY_PLAN_RUN &&
 	    asy_live_case_has_tests(o->live, pc);
-	if (live)
+	restore = live && o->journal != NULL &&
+	    asy_journal_has_case(o->journal, cc->id);
+	if (live && !restore) {
+		if (asy_run_stop_requested()) {
+			r = ASY_E_STOPPED;
+			goto out;
+		}
 		r = asy_live_case_begin(o->live, pc);
+	}
 	for (size_t i = 0; i < pc->n_units && r == 0; i++)
 		r = result_unit(pc, &pc->units[i], c, o, answers, pre,
-		    why.data ? why.data : "", stop_asking);
-	if (live && r == 0)
+		    why.data ? why.data : "", stop_asking, restore);
+	if (live && !restore && r == 0)
 		r = asy_live_case_end(o->live, pc, c);
+	/* Record the case only when it ran to its end undisturbed. */
+	if (live && !restore && r == 0 && asy_run_stop_requested())
+		r = ASY_E_STOPPED;
+	if (live && !restore && r == 0 && o->journal != NULL) {
+		int jr = asy_journal_put_case(o->journal, c);
+
+		if (jr < 0)
+			asy_warn("cannot record case %s in the journal: %s",
+			    cc->id, asy_strerror(jr));
+		if (jr == ASY_E_NOMEM)
+			r = jr;
+	}
 	if (r == 0 && pc->state != ASY_PLAN_RUN) {
 		c->excluded = pc->state == ASY_PLAN_LEFT_OUT;
 		c->verdict = pc->state == ASY_PLAN_NA ? ASY_V_NA :
@@ -491,6 +531,67 @@ read_all(int fd, struct asy_buf *b)
 	}
 }
 
+/* The assessing child, while the parent waits for it. */
+static volatile pid_t child_pid;
+
+static void
+on_stop_signal(int sig)
+{
+	/* Passed on once: a scheduler's SIGTERM to the whole process group
+	 * reaches the child as well, and must not end it at once. */
+	if (!stop_requested && child_pid > 0)
+		(void)kill(child_pid, SIGTERM);
+	stop_requested = 1;
+	(void)sig;
+}
+
+/* SIGINT and SIGTERM ask for a stop at the next case boundary (the case
+ * under way ends within its budget); SIGKILL stops at once, and the
+ * journal keeps what was finished. */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * A live run that did not finish: say so in the folder (incomplete.txt)
+ * and in d, with the command that finishes it.
+ */
+static void
+mark_incomplete(struct asy_rundir *rd, struct asy_diags *d, const char *why)
+{
+	struct asy_journal *j = NULL;
+	struct asy_diags jd;
+	struct asy_buf b;
+	char now[32];
+	size_t done = 0;
+
+	/* The child wrote the journal: count what it recorded. */
+	asy_diags_init(&jd);
+	if (asy_journal_load(rd->work_path, &jd, &j) == 0)
+		done = j->n_done;
+	asy_journal_free(j);
+	asy_diags_release(&jd);
+	asy_now_iso8601(now);
+	asy_buf_init(&b, 1 << 16);
+	asy_buf_printf(&b, "This run %s (%s).\n%zu live test cases are "
+	    "complete and recorded in journal.txt.\nFinish it with:\n"
+	    "  assay run --resume %s\n", why, now, done, rd->work_path);
+	(void)asy_rundir_write(rd, "incomplete.txt", &b);
+	asy_buf_release(&b);
+	asy_diag_error(d, rd->work_path, 0, "the run %s; %zu live test cases "
+	    "are recorded; finish it with: assay run --resume %s", why, done,
+	    rd->work_path);
+}
+
 /*
  * The live part: fork; the child drops privileges, discovers, assesses and
  * writes the reports, then sends "EXITCODE\n" and the summary through a
@@ -531,6 +632,7 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 
 		close(p[0]);
 		asy_buf_init(&out, 1 << 16);
+		catch_stop_signals();
 		r = asy_priv_drop(o->live->lab->user);
 		if (r < 0) {
 			fprintf(stderr, "assay run: cannot drop privileges to "
@@ -542,6 +644,13 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 		if (r == 0)
 			r = assess(plan, &lo, answers, rd, path, recs, n_recs,
 			    &rep);
+		if (r == ASY_E_STOPPED) {
+			if (o->journal != NULL)
+				(void)asy_journal_put_stop(o->journal,
+				    "stopped by a signal");
+			fflush(NULL);
+			_exit(ASY_EXIT_STOPPED);
+		}
 		if (r < 0) {
 			fprintf(stderr, "assay run: the assessment failed: "
 			    "%s\n", asy_strerror(r));
@@ -561,19 +670,32 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 		_exit(0);
 	}
 	close(p[1]);
-	/* The parent has no use for the capture: the child owns it. */
+	/* The parent has no use for the capture: the child owns it.  A
+	 * SIGINT or SIGTERM here is passed on, and the child stops at the
+	 * next case. */
+	child_pid = pid;
+	catch_stop_signals();
 	asy_buf_init(&msg, 1 << 16);
 	read_all(p[0], &msg);
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	child_pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == ASY_EXIT_STOPPED) {
+		mark_incomplete(rd, d, "was stopped by a signal before it "
+		    "finished");
+		asy_buf_release(&msg);
+		return 2;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    msg.data == NULL) {
-		asy_diag_error(d, rd->work_path, 0, "the assessment process "
-		    "%s %d; the run folder is left incomplete",
-		    WIFSIGNALED(status) ? "was killed by signal" :
+		char why[96];
+
+		snprintf(why, sizeof(why), "stopped: its assessing process %s "
+		    "%d", WIFSIGNALED(status) ? "was killed by signal" :
 		    "exited with status", WIFSIGNALED(status) ?
 		    WTERMSIG(status) : WEXITSTATUS(status));
+		mark_incomplete(rd, d, why);
 		asy_buf_release(&msg);
 		return 1;
 	}
@@ -625,6 +747,122 @@ lab_paths(struct asy_run_opts *o, const struct asy_lab *lab,
 	return 0;
 }
 
+/* The options a resumed run needs, and where its inputs came from. */
+static int
+journal_start(struct asy_journal *j, const struct asy_run_opts *o,
+    const struct asy_lab_dut *dut, const struct input_rec *recs,
+    size_t n_recs)
+{
+	char *lab = NULL, now[32];
+	int r;
+
+	if (o->lab != NULL) {
+		lab = realpath(o->lab, NULL);
+		if (lab == NULL)
+			return ASY_E_IO;
+	}
+	asy_now_iso8601(now);
+	r = asy_journal_put_opt(j, "started", now);
+	if (r == 0)
+		r = asy_journal_put_opt(j, "lab", lab);
+	if (r == 0 && dut != NULL)
+		r = asy_journal_put_opt(j, "dut", dut->name);
+	if (r == 0)
+		r = asy_journal_put_opt(j, "assessor", o->assessor);
+	if (r == 0)
+		r = asy_journal_put_opt(j, "accept-pre", o->accept_pre ? "yes" :
+		    "no");
+	for (size_t i = 0; i < n_recs && r == 0; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "input %s", recs[i].role);
+		r = asy_journal_put_opt(j, key, recs[i].src);
+	}
+	free(lab);
+	return r;
+}
+
+/*
+ * A resumed run: its options and inputs from its folder.  The lab config
+ * is read from where it was (its credentials and paths are relative to
+ * it) and must be unchanged; the declarations are the copies in inputs/.
+ */
+static int
+resume_setup(struct asy_run_opts *o, struct asy_rundir *rd,
+    struct asy_journal *j, struct asy_diags *d, struct input_rec *recs,
+    size_t *n_recs, char **bufs)
+{
+	static const struct {
+		const char *role, *rel;
+	} in[MAX_INPUTS] = {
+		{ "ics", "inputs/ics.xml" },
+		{ "ixit", "inputs/ixit.xml" },
+		{ "catalogue", "inputs/catalogue.xml" },
+		{ "answers", "inputs/answers.xml" },
+		{ "lab-config", "inputs/lab.xml" },
+	};
+	const char **dst[MAX_INPUTS] = { &o->ics, &o->ixit, &o->catalogue,
+	    &o->answers, NULL };
+	char lab_hex[ASY_SHA256_HEX];
+	int r = 0;
+
+	*n_recs = 0;
+	o->lab = asy_journal_opt(j, "lab");
+	o->dut = asy_journal_opt(j, "dut");
+	if (asy_journal_opt(j, "assessor") != NULL)
+		o->assessor = asy_journal_opt(j, "assessor");
+	o->accept_pre = asy_journal_opt(j, "accept-pre") != NULL &&
+	    strcmp(asy_journal_opt(j, "accept-pre"), "yes") == 0;
+	o->offline = o->lab == NULL;
+	o->answers = NULL;
+	for (size_t i = 0; i < MAX_INPUTS && r == 0; i++) {
+		char key[64];
+
+		bufs[i] = asy_path_join(rd->work_path, in[i].rel);
+		if (bufs[i] == NULL)
+			return ASY_E_NOMEM;
+		if (access(bufs[i], F_OK) < 0) {
+			if (i < 3) {
+				asy_diag_error(d, bufs[i], 0, "missing from the "
+				    "stopped run; it cannot be resumed: start "
+				    "a new run");
+				return ASY_E_INPUT;
+			}
+			continue;
+		}
+		snprintf(key, sizeof(key), "input %s", in[i].role);
+		recs[*n_recs].role = in[i].role;
+		recs[*n_recs].rel = in[i].rel;
+		recs[*n_recs].src = asy_journal_opt(j, key) ?
+		    asy_journal_opt(j, key) : in[i].rel;
+		r = asy_sha256_file(bufs[i], recs[*n_recs].hex);
+		if (r < 0) {
+			asy_diag_error(d, bufs[i], 0, "cannot read it (%s)",
+			    asy_strerror(r));
+			return ASY_E_INPUT;
+		}
+		if (dst[i] != NULL)
+			*dst[i] = bufs[i];
+		else
+			memcpy(lab_hex, recs[*n_recs].hex, sizeof(lab_hex));
+		(*n_recs)++;
+	}
+	if (o->lab != NULL) {
+		char hex[ASY_SHA256_HEX];
+
+		if (access(bufs[4], F_OK) < 0 ||
+		    asy_sha256_file(o->lab, hex) < 0 ||
+		    strcmp(hex, lab_hex) != 0) {
+			asy_diag_error(d, o->lab, 0, "the lab configuration "
+			    "is missing or changed since the run began (its "
+			    "copy is %s); put it back as it was, or start a "
+			    "new run", bufs[4]);
+			return ASY_E_INPUT;
+		}
+	}
+	return 0;
+}
+
 int
 asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
     char **run_path, int *exit_code, struct asy_buf *summary)
@@ -639,11 +877,45 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	struct asy_plan *plan = NULL;
 	struct asy_report *rep = NULL;
 	struct asy_rundir *rd = NULL;
+	struct asy_journal *journal = NULL;
 	struct input_rec recs[MAX_INPUTS];
+	char *resume_bufs[MAX_INPUTS] = { NULL };
 	size_t n_recs = 0;
-	char *path = NULL;
+	char *path = NULL, *gone = NULL;
 	int r;
 
+	if (o.resume != NULL) {
+		r = asy_rundir_reopen(o.resume, &rd);
+		if (r == ASY_E_NOTFOUND)
+			asy_diag_error(d, o.resume, 0, "no stopped run here: "
+			    "give the NAME%s folder a stopped run left",
+			    ASY_PARTIAL);
+		else if (r == ASY_E_EXISTS)
+			asy_diag_error(d, o.resume, 0, "this run is finished "
+			    "already (its final folder exists); nothing to "
+			    "resume");
+		else if (r == ASY_E_BUSY)
+			asy_diag_error(d, o.resume, 0, "another assay is "
+			    "writing into this run folder right now; wait for "
+			    "it to end");
+		if (r == ASY_E_NOTFOUND || r == ASY_E_EXISTS ||
+		    r == ASY_E_BUSY)
+			r = ASY_E_INPUT;
+		if (r == 0)
+			r = asy_journal_load(rd->work_path, d, &journal);
+		if (r == ASY_E_NOTFOUND)
+			r = ASY_E_INPUT;
+		if (r == 0)
+			r = resume_setup(&o, rd, journal, d, recs, &n_recs,
+			    resume_bufs);
+		if (r < 0)
+			goto out;
+		path = strdup(rd->final_path);
+		if (path == NULL) {
+			r = ASY_E_NOMEM;
+			goto out;
+		}
+	}
 	if (o.lab != NULL) {
 		r = asy_lab_load(o.lab, d, &lab);
 		if (r == 0)
@@ -672,40 +944,49 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	r = asy_plan_build(decl, bench_caps(lab, dut), &plan);
 	if (r < 0)
 		goto out;
-	path = o.out ? strdup(o.out) : default_run_path(&o, decl);
-	if (path == NULL) {
-		r = ASY_E_NOMEM;
-		goto out;
-	}
-	if (o.out == NULL) {
-		r = asy_mkdir_p(o.runs_dir ? o.runs_dir : "runs", 0755);
+	if (rd == NULL) {
+		path = o.out ? strdup(o.out) : default_run_path(&o, decl);
+		if (path == NULL) {
+			r = ASY_E_NOMEM;
+			goto out;
+		}
+		if (o.out == NULL) {
+			r = asy_mkdir_p(o.runs_dir ? o.runs_dir : "runs",
+			    0755);
+			if (r < 0) {
+				asy_diag_error(d, o.runs_dir ? o.runs_dir :
+				    "runs", 0, "cannot create the runs folder; "
+				    "check permissions or pass --out");
+				r = ASY_E_IO;
+				goto out;
+			}
+		}
+		r = asy_rundir_create(path, &rd);
+		if (r == ASY_E_EXISTS) {
+			asy_diag_error(d, path, 0, "the run folder (or its %s) "
+			    "already exists; assay never overwrites a run: "
+			    "choose another --out", ASY_PARTIAL);
+			r = ASY_E_USAGE;
+			goto out;
+		}
 		if (r < 0) {
-			asy_diag_error(d, o.runs_dir ? o.runs_dir : "runs",
-			    0, "cannot create the runs folder; check "
-			    "permissions or pass --out");
-			r = ASY_E_IO;
+			asy_diag_error(d, path, 0, "cannot create the run "
+			    "folder (%s)", asy_strerror(r));
+			goto out;
+		}
+		r = copy_inputs(rd, &o, decl, recs, &n_recs);
+		if (r == 0)
+			r = asy_journal_create(rd->work_path, &journal);
+		if (r == 0)
+			r = journal_start(journal, &o, dut, recs, n_recs);
+		if (r < 0) {
+			asy_diag_error(d, rd->work_path, 0, "copying the inputs "
+			    "into the run folder failed (%s)",
+			    asy_strerror(r));
 			goto out;
 		}
 	}
-	r = asy_rundir_create(path, &rd);
-	if (r == ASY_E_EXISTS) {
-		asy_diag_error(d, path, 0, "the run folder (or its %s) "
-		    "already exists; assay never overwrites a run: choose "
-		    "another --out", ASY_PARTIAL);
-		r = ASY_E_USAGE;
-		goto out;
-	}
-	if (r < 0) {
-		asy_diag_error(d, path, 0, "cannot create the run folder (%s)",
-		    asy_strerror(r));
-		goto out;
-	}
-	r = copy_inputs(rd, &o, decl, recs, &n_recs);
-	if (r < 0) {
-		asy_diag_error(d, rd->work_path, 0, "copying the inputs into "
-		    "the run folder failed (%s)", asy_strerror(r));
-		goto out;
-	}
+	o.journal = journal;
 	if (lab != NULL) {
 		struct asy_live_opts lo = { lab, dut };
 
@@ -716,11 +997,13 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		if (live->cap_error != NULL)
 			fprintf(stderr, "assay run: warning: %s; no case can "
 			    "PASS without its capture\n", live->cap_error);
+		live->journal = journal;
 		o.live = live;
 		r = run_live(plan, &o, answers, rd, path, recs, n_recs, d,
 		    exit_code, summary);
 		if (r != 0) {
-			r = r > 0 ? ASY_E_INTERNAL : r;
+			r = r == 2 ? ASY_E_STOPPED : r > 0 ? ASY_E_INTERNAL :
+			    r;
 			goto out;
 		}
 	} else {
@@ -733,6 +1016,12 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 				summarise(rep, summary);
 		}
 	}
+	/* A resumed run is complete now: the note of its stop goes. */
+	gone = asy_path_join(rd->work_path, "incomplete.txt");
+	if (gone == NULL)
+		r = ASY_E_NOMEM;
+	else if (unlink(gone) < 0 && errno != ENOENT)
+		r = ASY_E_IO;
 	if (r == 0)
 		r = asy_rundir_finish(rd);
 	if (r < 0) {
@@ -744,12 +1033,16 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	path = NULL;
 out:
 	asy_live_free(live);
+	asy_journal_free(journal);
 	asy_rundir_free(rd);
 	asy_report_free(rep);
 	asy_plan_free(plan);
 	asy_answers_free(answers);
 	asy_decl_free(decl);
 	asy_lab_free(lab);
+	for (size_t i = 0; i < MAX_INPUTS; i++)
+		free(resume_bufs[i]);
+	free(gone);
 	free(path);
 	return r;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "answers.h"
+#include "journal.h"
 #include "live.h"
 #include "diag.h"
 #include "plan.h"
@@ -27,7 +28,17 @@ struct asy_run_opts {
 	const char	*lab;		/* lab config: a live run */
 	const char	*dut;		/* the DUT's name in it, or NULL */
 	struct asy_live	*live;		/* set by asy_run() in a live run */
+	const char	*resume;	/* finish this stopped run folder */
+	struct asy_journal *journal;	/* set by asy_run(): what is done */
 };
+
+/*
+ * Ask a running assessment to stop at the next case boundary (from a
+ * signal handler: it only sets a flag).  The case under way is not
+ * recorded, so a resumed run does it again.
+ */
+void	asy_run_request_stop(void);
+int	asy_run_stop_requested(void);
 
 /*
  * Build the result model from a plan: pre-assessments, answers (answers
@@ -46,6 +57,13 @@ int	asy_run_results(const struct asy_plan *plan,
  * ASY_E_INPUT); *run_path gets the finished run folder, *exit_code the
  * verdict's exit code, and summary (if not NULL) a few lines for a
  * terminal: the overall verdict, its reason and the counts.
+ *
+ * Every run keeps journal.txt (journal.h) and holds a lock on its folder.
+ * A live run stopped by SIGINT or SIGTERM, or whose assessing process
+ * died, leaves FINAL.partial/ with incomplete.txt saying why and how to go
+ * on: ASY_E_STOPPED (stopped) or ASY_E_INTERNAL (died), the diagnostics in
+ * d.  With o->resume, the run's own inputs and options are taken from that
+ * folder, finished cases are restored from the journal, and the rest run.
  */
 int	asy_run(const struct asy_run_opts *o, struct asy_diags *d,
 	    char **run_path, int *exit_code, struct asy_buf *summary);

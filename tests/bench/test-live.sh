@@ -236,11 +236,51 @@ else
 fi
 
 # ---- hardened ------------------------------------------------------------
-echo "# assay run --lab ... --dut hardened"
-"$bin" run --lab "$lab" --dut hardened --batch --out "$tmp/hardened" \
-    >"$tmp/hardened.out" 2>"$tmp/hardened.err"
+# Stopped by SIGTERM (to the whole process group, as a scheduler does)
+# once its first case is recorded, then finished with --resume: every
+# check below is on the resumed run.
+echo "# assay run --lab ... --dut hardened, stopped, then resumed"
+setsid "$bin" run --lab "$lab" --dut hardened --batch --out "$tmp/hardened" \
+    >"$tmp/hardened.out" 2>"$tmp/hardened.err" &
+apid=$!
+for _ in $(seq 1 2400); do
+	grep -q '^K' "$tmp/hardened.partial/journal.txt" 2>/dev/null && break
+	kill -0 "$apid" 2>/dev/null || break
+	sleep 0.25
+done
+kill -TERM -- "-$apid" 2>/dev/null
+wait "$apid"
+code=$?
+if [ "$code" -eq 5 ] && [ -f "$tmp/hardened.partial/incomplete.txt" ] &&
+    grep -q "assay run --resume $tmp/hardened.partial" "$tmp/hardened.err"; then
+	ok "hardened: SIGTERM stops the run (exit 5), incomplete.txt and the resume command"
+else
+	fail "hardened: stopped run: exit $code, want 5"; cat "$tmp/hardened.err"
+fi
+recorded=$(grep -c '^K' "$tmp/hardened.partial/journal.txt")
+"$bin" run --resume "$tmp/hardened.partial" --batch >"$tmp/hardened.out" \
+    2>"$tmp/hardened.err" &
+apid=$!
+sleep 1
+"$bin" run --resume "$tmp/hardened.partial" --batch >/dev/null 2>"$tmp/busy.err"
+busy=$?
+if [ "$busy" -eq 2 ] && grep -q "another assay is writing" "$tmp/busy.err"; then
+	ok "a second assay on the same run folder is refused (exit 2)"
+else
+	fail "a second resume got exit $busy: $(cat "$tmp/busy.err")"
+fi
+wait "$apid"
 code=$?
 cat "$tmp/hardened.out"
+if [ -d "$tmp/hardened" ] && [ ! -e "$tmp/hardened.partial" ] &&
+    [ ! -e "$tmp/hardened/incomplete.txt" ] &&
+    [ "$(grep -c '^K' "$tmp/hardened/journal.txt")" -gt "$recorded" ]; then
+	ok "hardened: resumed after $recorded recorded case(s) and finished"
+else
+	fail "hardened: the resumed run did not finish cleanly"
+fi
+if "$bin" verify "$tmp/hardened" >/dev/null; then ok "hardened: the resumed run verifies"; else
+	fail "hardened: assay verify failed on the resumed run"; fi
 case $code in 0|1|3) ok "hardened: a verdict exit code ($code)" ;;
 *) fail "hardened: exit code $code"; cat "$tmp/hardened.err" ;; esac
 rep="$tmp/hardened/report.xml"
@@ -313,15 +353,33 @@ quick='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#'
 # The update session ran above; the faults about nmap and the interface
 # leave it out (it needs neither), the DUT-down one keeps it.
 noupd='/<update /,/<\/update>/d'
-echo "# fault: nmap missing"
-l=$(lab_copy nonmap -e "$quick" -e "$noupd" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#')
-"$bin" run --lab "$l" --dut hardened --batch --out "$tmp/nonmap" >/dev/null 2>"$tmp/nonmap.err"
+# Run as a batch of two DUTs at once (--jobs 2): the hardened hub, and a
+# "ghost" whose address nothing answers, which the health check reports as
+# not assessed.
+echo "# fault: nmap missing, in a batch with a DUT that is not there"
+ghost='<dut name="ghost" interface="eth-hardened"><address ipv4="198.18.9.2"/><declarations ics="../../tests/bench/hardened/ics.xml" ixit="../../tests/bench/hardened/ixit.xml" answers="../../tests/bench/hardened/answers.xml"/></dut>'
+l=$(lab_copy nonmap -e "$quick" -e "$noupd" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#' \
+    -e "s#^</lab>#$ghost</lab>#")
+sed -i "s#\.\./\.\./#$src/#g" "$l"
+"$bin" run --lab "$l" --dut hardened --dut ghost --jobs 2 --batch \
+    --runs-dir "$tmp/batch" >"$tmp/batch.out" 2>"$tmp/batch.err"
 code=$?
+sum=$(ls "$tmp"/batch/batch-*/summary.txt 2>/dev/null | head -n 1)
+if [ "$code" -eq 3 ] && [ -n "$sum" ] &&
+    grep -qE "^  ghost +not assessed +not reachable at 198.18.9.2" "$sum" &&
+    grep -qE "^  hardened +assessed +exit 3" "$sum" &&
+    xmllint --xpath "string(//*[local-name()='device'][@name='ghost']/@state)" \
+        "${sum%.txt}.xml" 2>/dev/null | grep -qx "not assessed"; then
+	ok "batch: the unreachable DUT is not assessed, the hub is (exit 3)"
+else
+	fail "batch: exit $code"; cat "$tmp/batch.out" "$tmp/batch.err"
+fi
+mv "$(ls -d "$tmp"/batch/hardened-* | head -n 1)" "$tmp/nonmap"
 v=$(unit_verdict "$tmp/nonmap/report.xml" 5.1-1-2 a)
 if [ "$v" = "ERROR" ] && unit_reason "$tmp/nonmap/report.xml" 5.1-1-2 a | grep -q "nmap"; then
 	ok "no nmap: 5.1-1-2 a is ERROR naming nmap (exit $code)"
 else
-	fail "no nmap: 5.1-1-2 a is '$v' (exit $code)"; cat "$tmp/nonmap.err"
+	fail "no nmap: 5.1-1-2 a is '$v' (exit $code)"; cat "$tmp"/batch/batch-*/hardened.log
 fi
 
 echo "# fault: the DUT is down"

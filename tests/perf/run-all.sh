@@ -66,4 +66,10 @@ echo
 r=0
 bash "$src/tests/perf/bench-functional.sh" "$build/assay" 3 || r=$?
 [ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
+echo
+# Needs root: the two bench devices alone and with --jobs 2 (about 5
+# minutes).
+r=0
+bash "$src/tests/perf/bench-jobs.sh" "$build/assay" 1 || r=$?
+[ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
 exit "$status"
