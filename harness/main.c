@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "batch.h"
 #include "catalogue.h"
+#include "cli.h"
 #include "decl.h"
 #include "diag.h"
 #include "error.h"
@@ -34,6 +35,8 @@ struct command {
 	const char	*summary;
 	const char	*usage;		/* options and arguments */
 	const char	*help;		/* what they mean */
+	const char	*exit_help;	/* its own exit codes, or NULL for
+					   exit_codes_help */
 };
 
 static const struct command *find_command(const char *name);
@@ -163,8 +166,27 @@ show_help(const char *name)
 
 	printf("usage: assay %s %s\n\n%s\n\n%s", c->name, c->usage, c->summary,
 	    c->help);
-	printf("\n%s", exit_codes_help);
+	printf("\n%s", c->exit_help != NULL ? c->exit_help : exit_codes_help);
 	return 0;
+}
+
+int
+asy_cli_help(const char *cmd)
+{
+	return show_help(cmd);
+}
+
+int
+asy_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "assay %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'assay %s --help'.\n", cmd);
+	return ASY_EXIT_INPUT;
 }
 
 /* Handle an option shared by the declaration commands; 1 if it was one. */
@@ -839,7 +861,8 @@ static const struct command commands[] = {
 	  "  --answers FILE         also check an assessor's answers file\n"
 	  "  --lab FILE             check a lab configuration and the "
 	  "declarations of its DUTs\n"
-	  "  --dut NAME             only this DUT's declarations\n" },
+	  "  --dut NAME             only this DUT's declarations\n",
+	  NULL },
 	{ "plan", cmd_plan,
 	  "Print the test plan: applicable groups, cases and units, and why "
 	  "the rest are left out.",
@@ -852,7 +875,8 @@ static const struct command commands[] = {
 	  "network,serial,wifi,\n"
 	  "                         operator,power, or none (default: all)\n"
 	  "  -o, --output FILE      write to FILE instead of standard "
-	  "output\n" },
+	  "output\n",
+	  NULL },
 	{ "run", cmd_run,
 	  "Assess a device and write a run folder with reports and evidence.",
 	  "(--lab FILE [--dut NAME] | --offline) [--answers FILE] "
@@ -900,7 +924,8 @@ static const struct command commands[] = {
 	  "MANIFEST.sha256; a live run adds\ndiscovery/ (nmap XML and "
 	  "command) and pcap/ (one capture per test case).\nRun as root, "
 	  "assay opens the capture, then works as the lab's <privileges>\n"
-	  "user (default nobody).\n" },
+	  "user (default nobody).\n",
+	  NULL },
 	{ "template", cmd_template,
 	  "Write a blank, commented ICS and IXIT for an edition.",
 	  "--edition ID [--out-dir DIR]",
@@ -908,23 +933,102 @@ static const struct command commands[] = {
 	  "lists them)\n"
 	  "  -o, --out-dir DIR      where to write ics.xml and ixit.xml "
 	  "(default: .);\n"
-	  "                         existing files are never overwritten\n" },
+	  "                         existing files are never overwritten\n",
+	  NULL },
 	{ "verify", cmd_verify,
 	  "Check a run folder against its SHA-256 manifest.",
 	  "RUNDIR",
-	  "Reports every file that changed, is missing, or was added.\n" },
+	  "Reports every file that changed, is missing, or was added.\n",
+	  NULL },
+	{ "diff", asy_cmd_diff,
+	  "Compare two runs: new FAILs, fixed cases, changed reasons and "
+	  "services.",
+	  "[--format text|xml|junit] [-o FILE] [--waivers FILE] "
+	  "[--today DATE] [--strict]\n"
+	  "       (OLD NEW | --baseline NEW [--runs-dir DIR])",
+	  "  OLD, NEW               run folders (or their report.xml); NEW "
+	  "is compared with OLD\n"
+	  "  --baseline             compare NEW with its device's pinned "
+	  "baseline ('assay\n"
+	  "                         baseline pin'), found in "
+	  "DIR/baselines/DEVICE\n"
+	  "  --runs-dir DIR         where the baselines are (default: the "
+	  "folder holding NEW)\n"
+	  "  --format text|xml|junit  text for a person (default), XML "
+	  "(reports/schema/\n"
+	  "                         diff.xsd) for tools, JUnit for CI\n"
+	  "  -o, --output FILE      write to FILE (replaced atomically) "
+	  "instead of standard\n"
+	  "                         output; with xml or junit, the text "
+	  "still goes to standard\n"
+	  "                         output.  Never into a run folder.\n"
+	  "  --waivers FILE         a waiver file (lab-config/schema/"
+	  "waivers.xsd): a new FAIL\n"
+	  "                         it covers is 'waived', not a regression; "
+	  "expired and\n"
+	  "                         unused waivers are listed\n"
+	  "  --today YYYY-MM-DD     the date waivers expire against "
+	  "(default: $ASSAY_TODAY,\n"
+	  "                         else today in UTC)\n"
+	  "  --strict               a verdict lost to INCONCLUSIVE or ERROR "
+	  "is a regression too\n"
+	  "\nUnits are matched by case and unit (with the IXIT row of a "
+	  "fan-out, b:AuthMech-SSH).\nA regression is a new FAIL, or a "
+	  "service open and undeclared that was not before.\nBy default a "
+	  "verdict that became INCONCLUSIVE or ERROR is listed as 'lost' "
+	  "but\ndoes not regress: the bench, not the device, may have "
+	  "failed.\n",
+	  "Exit codes:\n"
+	  "  0  nothing regressed\n"
+	  "  1  regressed: a new FAIL no waiver covers, or a new undeclared "
+	  "service (with\n"
+	  "     --strict, also a verdict lost to INCONCLUSIVE or ERROR)\n"
+	  "  2  usage or input error: a run that is missing, unfinished or "
+	  "not assay's, a bad\n"
+	  "     waiver file, no baseline pinned; nothing was written\n"
+	  "  4  the harness itself failed (memory, writing the output)\n" },
+	{ "baseline", asy_cmd_baseline,
+	  "Pin, show or unpin the baseline run of a device for 'diff "
+	  "--baseline'.",
+	  "pin RUNDIR [--runs-dir DIR]\n"
+	  "       assay baseline (show|unpin) DEVICE [--runs-dir DIR]\n"
+	  "       assay baseline list [--runs-dir DIR]",
+	  "  pin RUNDIR             make the finished run RUNDIR its device's "
+	  "baseline; says\n"
+	  "                         which baseline it replaced\n"
+	  "  show DEVICE            the device's baseline run and its "
+	  "verdict\n"
+	  "  unpin DEVICE           remove the device's baseline (the run "
+	  "itself stays)\n"
+	  "  list                   every device with a baseline\n"
+	  "  --runs-dir DIR         where baselines are kept, in "
+	  "DIR/baselines/ (default for\n"
+	  "                         pin: the folder holding RUNDIR; else "
+	  "./runs)\n"
+	  "\nDEVICE is the DUT's name from its ICS (<dut name>), as run "
+	  "folders are named.\nA baseline is a relative symbolic link "
+	  "DIR/baselines/DEVICE to the run folder,\nreplaced atomically.\n",
+	  "Exit codes:\n"
+	  "  0  done\n"
+	  "  2  usage or input error: no such run or baseline, an unfinished "
+	  "run; nothing\n"
+	  "     was changed\n"
+	  "  4  the harness itself failed (I/O, memory)\n" },
 	{ "catalogue", cmd_catalogue,
 	  "List the catalogue editions this assay knows.",
 	  "",
-	  "" },
+	  "",
+	  NULL },
 	{ "version", cmd_version,
 	  "Print the version of assay and its libraries.",
 	  "",
-	  "" },
+	  "",
+	  NULL },
 	{ "help", cmd_help,
 	  "Show help for assay or one of its commands.",
 	  "[COMMAND]",
-	  "" },
+	  "",
+	  NULL },
 };
 
 static const struct command *

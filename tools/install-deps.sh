@@ -9,8 +9,9 @@ packages=(
 	# libraries (see meson.build)
 	libxml2-dev libpcap-dev libssh-dev libmicrohttpd-dev libssl-dev
 	libcurl4-openssl-dev check
-	# tests: schema checks from the shell, and pty handling
-	libxml2-utils
+	# tests: schema checks from the shell, and pty handling; the check of
+	# the scheduler job definitions in lab-config/ci/
+	libxml2-utils python3-yaml
 	# the tools assay runs
 	nmap tshark tcpdump
 	# benchmarks: the brute-force rate is compared with hydra's

@@ -29,7 +29,7 @@ fi
 # Only the benchmarks (and the library they link), so that a unit test
 # being edited elsewhere does not stop the measurement.
 ninja -C "$build" tests/perf/bench-plan tests/perf/bench-render \
-	tests/perf/bench-capture \
+	tests/perf/bench-diff tests/perf/bench-capture \
 	tests/perf/bench-discovery tests/perf/bench-bruteforce assay \
 	>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 
@@ -46,6 +46,8 @@ status=0
 "$build/tests/perf/bench-plan" || status=1
 echo
 "$build/tests/perf/bench-render" || status=1
+echo
+"$build/tests/perf/bench-diff" || status=1
 echo
 # Needs root: exit 77 (skipped, with the reason) is not a failure.
 r=0
