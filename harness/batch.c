@@ -19,7 +19,9 @@
 #include "log.h"
 #include "net.h"
 #include "run.h"
+#include "runread.h"
 #include "util.h"
+#include "waiver.h"
 
 #define MAX_JOBS	16
 #define HEALTH_MS	2000	/* one probe of the health check */
@@ -43,6 +45,9 @@ struct dev {
 	char		*why;		/* health check: why not assessed */
 	char		*overall;	/* "FAIL: 13 of 32 ...", or NULL */
 	long long	 t0, t1;	/* ms */
+	unsigned	 n_fail;	/* FAIL units, with --waivers */
+	unsigned	 n_waived;	/* of which a waiver covers */
+	int		 rest_open;	/* INCONCLUSIVE or ERROR units too */
 };
 
 static volatile sig_atomic_t batch_stop;
@@ -224,10 +229,68 @@ read_overall(const char *sum)
 	return s;
 }
 
+/*
+ * With a waiver file: how many of a failed device's FAIL units a waiver in
+ * force covers.  The verdict stays FAIL; only the summary and the batch's
+ * exit code take the waivers into account.
+ */
+static void
+apply_waivers(struct asy_waivers *w, long today, struct dev *dv)
+{
+	struct asy_runinfo *ri = NULL;
+	struct asy_diags d;
+
+	asy_diags_init(&d);
+	if (asy_runinfo_load(dv->run, &d, &ri) < 0) {
+		asy_warn("cannot read %s back for the waivers", dv->run);
+		asy_diags_release(&d);
+		return;
+	}
+	for (size_t i = 0; i < ri->n_units; i++) {
+		const struct asy_run_unit *u = &ri->units[i];
+
+		if (u->verdict == ASY_V_INCONCLUSIVE ||
+		    u->verdict == ASY_V_ERROR)
+			dv->rest_open = 1;
+		if (u->verdict != ASY_V_FAIL)
+			continue;
+		dv->n_fail++;
+		if (asy_waivers_match(w, *ri->device ? ri->device :
+		    dv->dut->name, u->case_id, u->label, today, NULL) != NULL)
+			dv->n_waived++;
+	}
+	asy_runinfo_free(ri);
+	asy_diags_release(&d);
+}
+
+/* The expired and unused waivers, for the summary. */
+static int
+waiver_notes(const struct asy_waivers *w, long today, struct asy_buf *t)
+{
+	static const char *const what[2] = { "unused (matched no FAIL)",
+	    "expired (no longer applies)" };
+	int r = 0;
+
+	for (int ex = 1; ex >= 0 && r == 0; ex--) {
+		const struct asy_waiver **v = NULL;
+		size_t n = 0;
+
+		r = asy_waivers_list(w, today, ex, &v, &n);
+		for (size_t i = 0; i < n && r == 0; i++)
+			r = asy_buf_printf(t, "waiver %s:%lu %s: %s %s%s%s "
+			    "(%s, until %s)\n", w->path, v[i]->line,
+			    what[ex], v[i]->device, v[i]->case_id,
+			    v[i]->unit ? " " : "", v[i]->unit ? v[i]->unit :
+			    "", v[i]->owner, v[i]->expires);
+		free(v);
+	}
+	return r;
+}
+
 static int
 write_summary(const struct asy_batch_opts *o, const char *bdir,
     struct dev *devs, size_t n, const char *started, int code,
-    long long wall)
+    long long wall, const struct asy_waivers *w, long today)
 {
 	struct asy_buf t, x;
 	char finished[32], *p;
@@ -276,9 +339,17 @@ write_summary(const struct asy_batch_opts *o, const char *bdir,
 			r = asy_buf_put_attr(&x, "name", dv->dut->name);
 		if (r == 0)
 			r = asy_buf_put_attr(&x, "state", state_word(dv));
+		if (r == 0 && dv->n_waived > 0)
+			r = asy_buf_printf(&t, "%33s %u of %u FAIL units waived"
+			    "%s\n", "", dv->n_waived, dv->n_fail,
+			    dv->n_waived == dv->n_fail ? " (all: the verdict "
+			    "stays FAIL, the batch does not count it)" : "");
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_printf(&x, " exit-code=\"%d\" "
 			    "seconds=\"%.1f\"", dv->code, secs);
+		if (r == 0 && dv->n_waived > 0)
+			r = asy_buf_printf(&x, " fail-units=\"%u\" "
+			    "waived=\"%u\"", dv->n_fail, dv->n_waived);
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_put_attr(&x, "run", dv->run);
 		if (r == 0 && dv->state == DEV_DONE)
@@ -290,6 +361,8 @@ write_summary(const struct asy_batch_opts *o, const char *bdir,
 		if (r == 0)
 			r = asy_buf_puts(&x, "</device>\n");
 	}
+	if (r == 0 && w != NULL)
+		r = waiver_notes(w, today, &t);
 	if (r == 0)
 		r = asy_buf_printf(&t, "exit code:  %d (%s)\n", code,
 		    code_words(code));
@@ -361,7 +434,12 @@ batch_code(const struct dev *devs, size_t n)
 		case ASY_EXIT_PASS:
 			break;
 		case ASY_EXIT_FAIL:
-			fail = 1;
+			/* Every FAIL waived: what remains decides. */
+			if (devs[i].n_fail > 0 &&
+			    devs[i].n_waived == devs[i].n_fail)
+				incomplete |= devs[i].rest_open;
+			else
+				fail = 1;
 			break;
 		case ASY_EXIT_STOPPED:
 			stopped = 1;
@@ -384,8 +462,10 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 {
 	const char *runs = o->runs_dir ? o->runs_dir : "runs";
 	struct asy_lab *lab = NULL;
+	struct asy_waivers *w = NULL;
 	struct dev *devs = NULL;
 	size_t n = 0, next = 0, running = 0;
+	long today = 0;
 	char stamp[32], started[32], *bdir = NULL;
 	struct sigaction sa, old_int, old_term;
 	long long t0;
@@ -396,6 +476,19 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 	r = asy_lab_load(o->lab, d, &lab);
 	if (r < 0)
 		goto out;
+	if (o->waivers != NULL) {
+		char why[160];
+
+		r = asy_waivers_today(o->today, &today, why, sizeof(why));
+		if (r < 0) {
+			asy_diag_error(d, o->today ? "--today" : "ASSAY_TODAY",
+			    0, "%s", why);
+			goto out;
+		}
+		r = asy_waivers_load(o->waivers, NULL, d, &w);
+		if (r < 0)
+			goto out;
+	}
 	n = o->duts != NULL ? o->n_duts : lab->n_duts;
 	devs = calloc(n ? n : 1, sizeof(*devs));
 	if (devs == NULL) {
@@ -513,6 +606,8 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 			dv->code = WIFEXITED(status) ? WEXITSTATUS(status) :
 			    ASY_EXIT_HARNESS;
 			dv->overall = read_overall(dv->sum);
+			if (w != NULL && dv->code == ASY_EXIT_FAIL)
+				apply_waivers(w, today, dv);
 			running--;
 			fprintf(o->out, "  %s: done in %.1f s, exit %d (%s)\n",
 			    dv->dut->name, (dv->t1 - dv->t0) / 1000.0,
@@ -526,13 +621,14 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 	(void)sigaction(SIGTERM, &old_term, NULL);
 	*exit_code = batch_code(devs, n);
 	r = write_summary(o, bdir, devs, n, started, *exit_code,
-	    asy_now_ms() - t0);
+	    asy_now_ms() - t0, w, today);
 	if (r == 0 && batch_dir != NULL) {
 		*batch_dir = bdir;
 		bdir = NULL;
 	}
 out:
 	devs_free(devs, n);
+	asy_waivers_free(w);
 	asy_lab_free(lab);
 	free(bdir);
 	return r;

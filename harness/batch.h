@@ -27,6 +27,7 @@ struct asy_batch_opts {
 	const char	*assessor;
 	int		 accept_pre;
 	const char	*waivers;	/* waiver file, or NULL */
+	const char	*today;		/* for the waivers, or NULL */
 	FILE		*out;		/* progress and the summary */
 };
 
@@ -34,7 +35,8 @@ struct asy_batch_opts {
  * Run the batch.  Input problems (lab config, unknown DUT names, a runs
  * folder that cannot be made) go to d as ASY_E_INPUT before anything
  * runs.  Otherwise 0, with *exit_code the batch's: 1 when a device has a
- * FAIL (not waived), else 5 when one was stopped, 4 when one failed in the
+ * FAIL that no waiver in force covers (a waiver never changes a verdict:
+ * the summary counts the waived FAIL units beside it), else 5 when one was stopped, 4 when one failed in the
  * harness, 3 when one was not assessed or is INCONCLUSIVE, else 0.
  * *batch_dir (may be NULL) gets the batch folder.
  */

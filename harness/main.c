@@ -148,6 +148,8 @@ enum {
 	OPT_RUNS_DIR,
 	OPT_EDITION,
 	OPT_RESUME,
+	OPT_WAIVERS,
+	OPT_TODAY,
 	OPT_ALL,
 	OPT_JOBS,
 	OPT_HELP,
@@ -441,7 +443,8 @@ out:
 /* assay run --lab FILE (--all | --dut A --dut B ...) [--jobs N]. */
 static int
 run_batch(const struct asy_run_opts *o, const struct decl_args *a, int argc,
-    const char *const *duts, size_t n_duts, unsigned jobs)
+    const char *const *duts, size_t n_duts, unsigned jobs,
+    const char *waivers, const char *today)
 {
 	struct asy_batch_opts bo = { 0 };
 	struct asy_diags d;
@@ -469,6 +472,8 @@ run_batch(const struct asy_run_opts *o, const struct decl_args *a, int argc,
 	bo.assessor = o->assessor ? o->assessor : getenv("USER") ?
 	    getenv("USER") : "assessor";
 	bo.accept_pre = o->accept_pre;
+	bo.waivers = waivers;
+	bo.today = today;
 	bo.out = stdout;
 	asy_diags_init(&d);
 	r = asy_batch_run(&bo, &d, &code, &bdir);
@@ -499,6 +504,8 @@ cmd_run(int argc, char **argv)
 		{ "lab", required_argument, NULL, OPT_LAB },
 		{ "dut", required_argument, NULL, OPT_DUT },
 		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "waivers", required_argument, NULL, OPT_WAIVERS },
+		{ "today", required_argument, NULL, OPT_TODAY },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
@@ -510,6 +517,7 @@ cmd_run(int argc, char **argv)
 	const char *duts[16];
 	size_t n_duts = 0;
 	unsigned long jobs = 0;
+	const char *waivers = NULL, *today = NULL;
 	char *path = NULL;
 	int opt, r, ret, batch = 0, code = 0, all = 0;
 
@@ -551,6 +559,12 @@ cmd_run(int argc, char **argv)
 		case OPT_ALL:
 			all = 1;
 			break;
+		case OPT_WAIVERS:
+			waivers = optarg;
+			break;
+		case OPT_TODAY:
+			today = optarg;
+			break;
 		case 'j':
 			if (asy_parse_ulong(optarg, &jobs) < 0 || jobs < 1 ||
 			    jobs > 16)
@@ -573,7 +587,13 @@ cmd_run(int argc, char **argv)
 	}
 	if (all || n_duts > 1 || jobs > 0) {
 		ret = run_batch(&o, &a, argc, duts, all ? 0 : n_duts,
-		    jobs ? (unsigned)jobs : 1);
+		    jobs ? (unsigned)jobs : 1, waivers, today);
+		goto out;
+	}
+	if (waivers != NULL || today != NULL) {
+		ret = usage_error("run", "--waivers and --today belong to a "
+		    "batch (--all, --jobs or several --dut); for one run use "
+		    "'assay diff --waivers'");
 		goto out;
 	}
 	if (o.resume != NULL && (o.lab != NULL || o.dut != NULL ||
@@ -884,7 +904,8 @@ static const struct command commands[] = {
 	  "--runs-dir DIR] [DEVICE_DIR | --ics FILE --ixit FILE]\n"
 	  "       assay run --resume RUNDIR.partial [--batch]\n"
 	  "       assay run --lab FILE (--all | --dut NAME --dut NAME...) "
-	  "[--jobs N] [--runs-dir DIR]",
+	  "[--jobs N] [--runs-dir DIR]\n"
+	  "                 [--waivers FILE [--today YYYY-MM-DD]]",
 	  DEVICE_HELP
 	  "  --lab FILE             assess live on the bench this lab "
 	  "configuration describes;\n"
@@ -914,6 +935,10 @@ static const struct command commands[] = {
 	  "at the end\n"
 	  "  -j, --jobs N           assess N devices at a time (1-16, "
 	  "default 1)\n"
+	  "  --waivers FILE         a batch's summary counts the FAIL units "
+	  "these waivers\n"
+	  "                         cover (verdicts never change); --today "
+	  "sets the date\n"
 	  "  --resume RUNDIR        finish a run stopped by SIGINT, SIGTERM or "
 	  "a crash: its\n"
 	  "                         recorded cases are kept, the rest run "

@@ -99,13 +99,25 @@ if ! bash "$bench" up; then
 fi
 
 # ---- weak, with the privileges of the assessing process watched --------
-echo "# assay run --lab ... --dut weak"
-"$bin" run --lab "$lab" --dut weak --batch --out "$tmp/weak" \
-    >"$tmp/weak.out" 2>"$tmp/weak.err" &
+# As a batch of one (--jobs 1) with a waiver file: the summary counts
+# the waived FAIL units and lists the expired and unused waivers; the
+# verdicts stay as they are.
+cat >"$tmp/waivers.xml" <<'WEOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<waivers format="1">
+  <waiver case="5.1-1-2" device="weak" owner="j.doe" expires="2099-12-31">default password fixed in 1.5</waiver>
+  <waiver case="5.1-3-2" device="weak" owner="k.roe" expires="2020-01-31">old crypto, long gone</waiver>
+  <waiver case="5.3-16-2" device="*" owner="a.bee" expires="2099-12-31">not failing</waiver>
+</waivers>
+WEOF
+echo "# assay run --lab ... --dut weak --jobs 1 --waivers ..."
+"$bin" run --lab "$lab" --dut weak --jobs 1 --waivers "$tmp/waivers.xml" \
+    --batch --runs-dir "$tmp/wruns" >"$tmp/weak.out" 2>"$tmp/weak.err" &
 apid=$!
 priv=""
-for _ in $(seq 1 600); do
-	child=$(pgrep -P "$apid" -x assay | head -n 1)
+nobody=$(id -u nobody)
+for _ in $(seq 1 900); do
+	child=$(pgrep -u "$nobody" -x assay | head -n 1)
 	if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
 		priv=$(grep -E '^(Uid|Gid|CapEff):' "/proc/$child/status")
 		[ -n "$priv" ] && break
@@ -118,7 +130,16 @@ code=$?
 cat "$tmp/weak.out"
 if [ "$code" -eq 1 ]; then ok "weak: exit code 1 (FAIL)"; else
 	fail "weak: exit code $code, want 1"; cat "$tmp/weak.err"; fi
-nobody=$(id -u nobody)
+mv "$(ls -d "$tmp"/wruns/weak-* | head -n 1)" "$tmp/weak"
+wsum=$(ls "$tmp"/wruns/batch-*/summary.txt | head -n 1)
+if grep -qE "^ +[1-9][0-9]* of [1-9][0-9]* FAIL units waived$" "$wsum" &&
+    grep -q "waivers.xml:4 expired (no longer applies): weak 5.1-3-2" "$wsum" &&
+    grep -q "waivers.xml:5 unused (matched no FAIL): \\* 5.3-16-2" "$wsum" &&
+    [ "$(unit_verdict "$tmp/weak/report.xml" 5.1-1-2 a)" = FAIL ]; then
+	ok "weak: the summary counts the waived FAILs, lists expired and unused waivers; the verdict stays FAIL"
+else
+	fail "weak: waivers in the summary"; cat "$wsum"
+fi
 if echo "$priv" | grep -qE "^Uid:[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody[[:space:]]+$nobody$" &&
     echo "$priv" | grep -qE '^CapEff:[[:space:]]+0+$'; then
 	ok "the assessing process ran as nobody with no effective capabilities"
