@@ -167,6 +167,22 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 	return r;
 }
 
+/* Count a decided unit in progress.json ("a", or "a:ROW" for a fan-out). */
+static void
+progress_unit(struct asy_progress *p, const char *case_id,
+    const struct asy_unit_result *u)
+{
+	char *label;
+
+	if (p == NULL)
+		return;
+	label = u->row != NULL ? asy_strdup_printf("%s:%s", u->id, u->row) :
+	    NULL;
+	asy_progress_unit(p, case_id, label != NULL ? label : u->id,
+	    u->verdict);
+	free(label);
+}
+
 static int
 result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
     struct asy_group_result *g, const struct asy_run_opts *o,
@@ -198,11 +214,19 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	}
 	live = o->live != NULL && pc->state == ASY_PLAN_RUN &&
 	    asy_live_case_has_tests(o->live, pc);
+	asy_progress_case(o->progress, cc->id, cc->title);
 	if (live)
 		r = asy_live_case_begin(o->live, pc);
-	for (size_t i = 0; i < pc->n_units && r == 0; i++)
+	for (size_t i = 0; i < pc->n_units && r == 0; i++) {
+		const struct asy_unit_result *u;
+
 		r = result_unit(pc, &pc->units[i], c, o, answers, pre,
 		    why.data ? why.data : "", stop_asking);
+		if (r < 0 || c->n_units == 0)
+			continue;
+		u = &c->units[c->n_units - 1];
+		progress_unit(o->progress, cc->id, u);
+	}
 	if (live && r == 0)
 		r = asy_live_case_end(o->live, pc, c);
 	if (r == 0 && pc->state != ASY_PLAN_RUN) {
@@ -438,6 +462,25 @@ bench_caps(const struct asy_lab *lab, const struct asy_lab_dut *dut)
 	return caps;
 }
 
+/* The units asy_run_results() will decide (groups N/A or not supported
+ * have none): the total of progress.json. */
+static unsigned long
+plan_units(const struct asy_plan *plan)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < plan->n_groups; i++) {
+		const struct asy_plan_group *pg = &plan->groups[i];
+
+		if (pg->state == ASY_PLAN_NA ||
+		    pg->state == ASY_PLAN_UNSUPPORTED)
+			continue;
+		for (size_t j = 0; j < pg->n_cases; j++)
+			n += pg->cases[j].n_units;
+	}
+	return n;
+}
+
 /* Results, answers and reports into the run folder (not finished). */
 static int
 assess(const struct asy_plan *plan, const struct asy_run_opts *o,
@@ -641,8 +684,8 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	struct asy_rundir *rd = NULL;
 	struct input_rec recs[MAX_INPUTS];
 	size_t n_recs = 0;
-	char *path = NULL;
-	int r;
+	char *path = NULL, *dev = NULL;
+	int r, progress_done = 0;
 
 	if (o.lab != NULL) {
 		r = asy_lab_load(o.lab, d, &lab);
@@ -700,6 +743,10 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		    asy_strerror(r));
 		goto out;
 	}
+	dev = asy_strdup_printf("%s %s", decl->dut.vendor ?
+	    decl->dut.vendor : "", decl->dut.model ? decl->dut.model : "");
+	o.progress = asy_progress_start(rd->work_path, dev, decl->cat->id,
+	    plan_units(plan));
 	r = copy_inputs(rd, &o, decl, recs, &n_recs);
 	if (r < 0) {
 		asy_diag_error(d, rd->work_path, 0, "copying the inputs into "
@@ -733,6 +780,10 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 				summarise(rep, summary);
 		}
 	}
+	/* The last word of progress.json, before the manifest lists it. */
+	asy_progress_finish(o.progress, r == 0 ? ASY_PROGRESS_COMPLETE :
+	    ASY_PROGRESS_FAILED);
+	progress_done = 1;
 	if (r == 0)
 		r = asy_rundir_finish(rd);
 	if (r < 0) {
@@ -743,6 +794,10 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	*run_path = path;
 	path = NULL;
 out:
+	if (!progress_done)
+		asy_progress_finish(o.progress, ASY_PROGRESS_FAILED);
+	asy_progress_free(o.progress);
+	free(dev);
 	asy_live_free(live);
 	asy_rundir_free(rd);
 	asy_report_free(rep);

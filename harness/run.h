@@ -10,6 +10,7 @@
 #include "live.h"
 #include "diag.h"
 #include "plan.h"
+#include "progress.h"
 #include "result.h"
 
 struct asy_run_opts {
@@ -27,6 +28,8 @@ struct asy_run_opts {
 	const char	*lab;		/* lab config: a live run */
 	const char	*dut;		/* the DUT's name in it, or NULL */
 	struct asy_live	*live;		/* set by asy_run() in a live run */
+	struct asy_progress *progress;	/* progress.json writer, set by
+					   asy_run(); NULL: none */
 };
 
 /*
