@@ -200,19 +200,21 @@ asy_report_head_release(struct asy_report_head *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* Find the tag "<name " in [s, end); its start and end ('>'). */
+/* Find the tag "<name " in [s, end); its start (after '<') and end
+ * ('>'), set only when it is found whole. */
 static int
 find_tag(const char *s, const char *end, const char *open,
     const char **tag, const char **tend)
 {
-	const char *t = find(s, (size_t)(end - s), open);
+	const char *t = find(s, (size_t)(end - s), open), *e;
 
 	if (t == NULL)
 		return 0;
-	*tend = tag_end(t, end);
-	if (*tend == NULL)
+	e = tag_end(t, end);
+	if (e == NULL)
 		return 0;
 	*tag = t + 1;
+	*tend = e;
 	return 1;
 }
 
