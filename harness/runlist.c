@@ -746,7 +746,11 @@ static int
 newest_first(const void *a, const void *b)
 {
 	const struct asy_run_info *x = a, *y = b;
+	int xr = x->state == ASY_RUN_RUNNING, yr = y->state == ASY_RUN_RUNNING;
 
+	/* Running runs first, then newest first. */
+	if (xr != yr)
+		return xr ? -1 : 1;
 	if (x->t_started != y->t_started)
 		return x->t_started > y->t_started ? -1 : 1;
 	return strcmp(y->name, x->name);

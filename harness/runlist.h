@@ -128,8 +128,8 @@ int	asy_runlist_fd(const struct asy_runlist *l);
  */
 int	asy_runlist_refresh(struct asy_runlist *l, long ttl_ms);
 
-/* The entries, newest first (then by name); valid until the next
- * refresh. */
+/* The entries: running ones first, then newest first (then by name);
+ * valid until the next refresh. */
 const struct asy_run_info *asy_runlist_entries(const struct asy_runlist *l,
 	    size_t *n);
 

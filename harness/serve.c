@@ -209,6 +209,8 @@ static const char PAGE_HEAD[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, "
     "initial-scale=1\">\n<meta name=\"referrer\" content=\"no-referrer\">\n"
+    "<link rel=\"icon\" href=\"/static/icon.svg\" "
+    "type=\"image/svg+xml\">\n"
     "<link rel=\"stylesheet\" href=\"/static/dash.css\">\n"
     "<script src=\"/static/dash.js\" defer></script>\n<title>";
 
@@ -412,7 +414,8 @@ render_list_row(struct out *o, const struct asy_run_info *ri, long long now)
 	if (ri->has_head)
 		o_verdict(o, ri->head.overall);
 	else
-		o_raw(o, "<span class=\"muted\">-</span>");
+		o_raw(o, ri->state == ASY_RUN_RUNNING ? "<span class=\"muted\">"
+		    "in progress</span>" : "<span class=\"muted\">-</span>");
 	o_raw(o, "</td>\n<td class=\"p-counts\">");
 	o_counts(o, run_counts(ri));
 	o_raw(o, "</td>\n<td>");
@@ -1056,17 +1059,22 @@ render_files(struct out *o, const char *name, int run_fd)
 	size_t n = 0, cap = 0;
 	int more = 0;
 	struct stat st;
+	size_t shown_reports = 0;
 
 	o_raw(o, "<section><h2>Reports</h2>\n<ul class=\"reports\">\n");
 	for (size_t i = 0; i < ASY_ELEMENTSOF(reports); i++) {
 		if (fstatat(run_fd, reports[i].file, &st, AT_SYMLINK_NOFOLLOW) <
 		    0 || !S_ISREG(st.st_mode))
 			continue;
+		shown_reports++;
 		o_raw(o, "<li><a href=\"");
 		o_run_link(o, name, reports[i].file);
 		o_printf(o, "\">%s</a> <span class=\"muted\">%s</span></li>\n",
 		    reports[i].file, reports[i].what);
 	}
+	if (shown_reports == 0)
+		o_raw(o, "<li class=\"muted\">none yet: reports are written "
+		    "when the run ends</li>\n");
 	o_raw(o, "</ul></section>\n");
 	walk(run_fd, "", 0, &v, &n, &cap, &more);
 	if (n > 1)
@@ -1213,7 +1221,8 @@ render_run(struct asy_serve *s, struct out *o, const struct asy_run_info *ri,
 		o_raw(o, "</td></tr>\n");
 	}
 	o_raw(o, "</table>\n");
-	if (ri->has_progress && ri->progress.n_last > 0) {
+	if (ri->state != ASY_RUN_COMPLETE && ri->has_progress &&
+	    ri->progress.n_last > 0) {
 		o_raw(o, "<h2>Latest verdicts</h2>\n<ol class=\"p-last\">\n");
 		for (size_t i = 0; i < ri->progress.n_last; i++) {
 			const struct asy_progress_last *l =
@@ -1478,7 +1487,8 @@ static const char DASH_CSS[] =
     ".st-incomplete{color:#a86300}.st-corrupt,.st-foreign{color:#c62828}\n"
     ".why{color:var(--muted);overflow-wrap:anywhere}\n"
     ".live{margin-top:4px;font-size:13px}\n"
-    ".live progress{width:180px;height:10px;vertical-align:middle}\n"
+    ".live progress{width:140px;height:10px;vertical-align:middle}\n"
+    ".p-done{white-space:nowrap}\n"
     "tr.s-running td{background:#f3f8ff}\n"
     "tr.s-corrupt td,tr.s-foreign td{background:#fff8f7}\n"
     "td.dev a{font-weight:600}\n"
@@ -1564,14 +1574,35 @@ static const char DASH_JS[] =
     "\tsetTimeout(tick, 2000);\n"
     "})();\n";
 
+static const char ICON_SVG[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+    "<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#0b3d6b\"/>"
+    "<path d=\"M4 12 8 3l4 9M5.6 8.5h4.8\" stroke=\"#fff\" "
+    "stroke-width=\"1.8\" fill=\"none\"/></svg>\n";
+
+/* Our own files: the style sheet, the script, the icon (also as
+ * /favicon.ico, which browsers ask for by themselves). */
+static const struct {
+	const char	*path;
+	const char	*type;
+	const char	*body;
+} statics[] = {
+	{ "/static/dash.css", "text/css; charset=utf-8", DASH_CSS },
+	{ "/static/dash.js", "text/javascript; charset=utf-8", DASH_JS },
+	{ "/static/icon.svg", "image/svg+xml", ICON_SVG },
+	{ "/favicon.ico", "image/svg+xml", ICON_SVG },
+};
+
 static void
 route_static(struct req *q, struct answer *a)
 {
-	int css = strcmp(q->path, "/static/dash.css") == 0;
-
-	a->type = css ? "text/css; charset=utf-8" :
-	    "text/javascript; charset=utf-8";
-	o_raw(&a->o, css ? DASH_CSS : DASH_JS);
+	for (size_t i = 0; i < ASY_ELEMENTSOF(statics); i++)
+		if (strcmp(q->path, statics[i].path) == 0) {
+			a->type = statics[i].type;
+			o_raw(&a->o, statics[i].body);
+			return;
+		}
+	error_page(a, 404, "Not found", "there is nothing at this address");
 }
 
 static const struct route {
@@ -1585,8 +1616,8 @@ static const struct route {
 	{ "/runs/", 1, route_runs },
 	{ "/runs", 0, route_runs },
 	{ "/compare", 0, route_compare },
-	{ "/static/dash.css", 0, route_static },
-	{ "/static/dash.js", 0, route_static },
+	{ "/static/", 1, route_static },
+	{ "/favicon.ico", 0, route_static },
 };
 
 /* ---- access ---------------------------------------------------------------- */

@@ -6,7 +6,7 @@
  *
  * Routes (GET and HEAD only; anything else 405 with Allow):
  *
- *   /                    the run list, newest first (HTML)
+ *   /                    the run list: running first, then newest (HTML)
  *   /api/runs            the run list as JSON; ?state=running: only those
  *   /api/runs/NAME       one run as JSON
  *   /runs/NAME/          one run: summary or progress, reports, files
