@@ -877,11 +877,11 @@ static const struct command commands[] = {
 	  "./runs)\n"
 	  "\nOn a terminal, assay asks the assessor about every unanswered "
 	  "conceptual unit.\nThe run folder holds report.html, report.xml, "
-	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256) and "
-	  "MANIFEST.sha256; a live run adds\ndiscovery/ (nmap XML and "
-	  "command) and pcap/ (one capture per test case).\nRun as root, "
-	  "assay opens the capture, then works as the lab's <privileges>\n"
-	  "user (default nobody).\n" },
+	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256), "
+	  "progress.json and MANIFEST.sha256;\na live run adds discovery/ "
+	  "(nmap XML and command) and pcap/ (one capture\nper test case). "
+	  "Run as root, assay opens the capture, then works as the\nlab's "
+	  "<privileges> user (default nobody).\n" },
 	{ "template", cmd_template,
 	  "Write a blank, commented ICS and IXIT for an edition.",
 	  "--edition ID [--out-dir DIR]",

@@ -313,19 +313,23 @@ run_counts(const struct asy_run_info *ri)
 	return NULL;
 }
 
+/* The counts by verdict; zeros left out unless all (live ones keep
+ * every count, for dash.js to update). */
 static void
-o_counts(struct out *o, const unsigned long *c)
+o_counts(struct out *o, const unsigned long *c, int all)
 {
-	if (c == NULL) {
-		o_raw(o, "<span class=\"muted\">none</span>");
-		return;
+	size_t k = 0;
+
+	for (size_t i = 0; c != NULL && i < ASY_ELEMENTSOF(shown); i++) {
+		if (!all && c[shown[i]] == 0)
+			continue;
+		k++;
+		o_printf(o, "<i class=\"c v-%s\">%s %lu</i>",
+		    asy_verdict_slug(shown[i]), asy_verdict_name(shown[i]),
+		    c[shown[i]]);
 	}
-	o_raw(o, "<span class=\"counts\">");
-	for (size_t i = 0; i < ASY_ELEMENTSOF(shown); i++)
-		o_printf(o, "<span class=\"c v-%s c-%s\">%s %lu</span>",
-		    asy_verdict_slug(shown[i]), asy_verdict_slug(shown[i]),
-		    asy_verdict_name(shown[i]), c[shown[i]]);
-	o_raw(o, "</span>");
+	if (k == 0)
+		o_raw(o, "<span class=\"muted\">none</span>");
 }
 
 static void
@@ -389,42 +393,48 @@ static void
 render_list_row(struct out *o, const struct asy_run_info *ri, long long now)
 {
 	const char *label = state_label[ri->state];
+	int live = ri->state == ASY_RUN_RUNNING && ri->has_progress;
 
-	o_printf(o, "<tr class=\"s-%s\" data-state=\"%s\" data-run=\"",
-	    asy_run_state_name(ri->state), asy_run_state_name(ri->state));
-	o_h(o, ri->name);
-	o_raw(o, "\">\n<td class=\"dev\"><a href=\"");
+	/* Short markup: the list may have thousands of rows.  Only live
+	 * rows carry what dash.js looks for. */
+	o_printf(o, "<tr class=\"s-%s\"", asy_run_state_name(ri->state));
+	if (live) {
+		o_raw(o, " data-state=\"running\" data-run=\"");
+		o_h(o, ri->name);
+		o_raw(o, "\"");
+	}
+	o_raw(o, "><td><a href=\"");
 	o_run_link(o, ri->name, NULL);
 	o_raw(o, "\">");
 	o_h(o, ri->device[0] != '\0' ? ri->device : ri->name);
-	o_raw(o, "</a><div class=\"muted small\">");
+	o_raw(o, "</a><small>");
 	o_h(o, ri->name);
-	o_raw(o, "</div></td>\n<td>");
+	o_raw(o, "</small></td><td>");
 	o_when(o, ri->started);
-	o_printf(o, "</td>\n<td><span class=\"state st-%s\">%s</span>",
+	o_printf(o, "</td><td><b class=\"st-%s\">%s</b>",
 	    asy_run_state_name(ri->state), label);
-	if (ri->state == ASY_RUN_RUNNING && ri->has_progress)
+	if (live)
 		o_progress(o, ri, now);
 	else if (ri->reason[0] != '\0') {
-		o_raw(o, "<div class=\"why small\">");
+		o_raw(o, "<small class=\"why\">");
 		o_h(o, ri->reason);
-		o_raw(o, "</div>");
+		o_raw(o, "</small>");
 	}
-	o_raw(o, "</td>\n<td>");
+	o_raw(o, "</td><td>");
 	if (ri->has_head)
 		o_verdict(o, ri->head.overall);
 	else
 		o_raw(o, ri->state == ASY_RUN_RUNNING ? "<span class=\"muted\">"
 		    "in progress</span>" : "<span class=\"muted\">-</span>");
-	o_raw(o, "</td>\n<td class=\"p-counts\">");
-	o_counts(o, run_counts(ri));
-	o_raw(o, "</td>\n<td>");
+	o_raw(o, "</td><td class=\"p-counts\">");
+	o_counts(o, run_counts(ri), live);
+	o_raw(o, "</td><td>");
 	if (ri->has_head) {
 		o_raw(o, "<a href=\"");
 		o_run_link(o, ri->name, "report.html");
 		o_raw(o, "\">report</a>");
 	}
-	o_raw(o, "</td>\n</tr>\n");
+	o_raw(o, "</td></tr>\n");
 }
 
 static void
@@ -498,8 +508,9 @@ json_run(struct out *o, const struct asy_run_info *ri, long long now)
 		o_raw(o, "}");
 	} else
 		o_raw(o, "null");
+	/* The live part: for runs that did not complete. */
 	o_raw(o, ", \"progress\": ");
-	if (ri->has_progress) {
+	if (ri->has_progress && ri->state != ASY_RUN_COMPLETE) {
 		const struct asy_progress_view *p = &ri->progress;
 
 		o_printf(o, "{\"state\": \"%s\", \"done\": %lu, \"total\": %lu, "
@@ -1174,7 +1185,7 @@ render_run(struct asy_serve *s, struct out *o, const struct asy_run_info *ri,
 	    asy_run_state_name(ri->state));
 	o_h(o, ri->name);
 	o_printf(o, "\">\n<table class=\"facts\">\n<tr><th>State</th><td>"
-	    "<span class=\"state st-%s\">%s</span>",
+	    "<b class=\"st-%s\">%s</b>",
 	    asy_run_state_name(ri->state), state_label[ri->state]);
 	if (ri->reason[0] != '\0') {
 		o_raw(o, " <span class=\"why\">");
@@ -1195,7 +1206,7 @@ render_run(struct asy_serve *s, struct out *o, const struct asy_run_info *ri,
 		o_raw(o, "</td></tr>\n");
 	}
 	o_raw(o, "<tr><th>Units</th><td class=\"p-counts\">");
-	o_counts(o, c);
+	o_counts(o, c, live);
 	o_raw(o, "</td></tr>\n<tr><th>Run folder</th><td><code>");
 	o_h(o, ri->name);
 	o_raw(o, "</code></td></tr>\n<tr><th>Started</th><td>");
@@ -1482,8 +1493,7 @@ static const char DASH_CSS[] =
     ".v-error{--c:#7b3fc4;--cb:#f4edfc}.v-inconclusive{--c:#a86300;"
     "--cb:#fff5db}\n"
     ".v-na{--c:#6b7580;--cb:#f1f3f5}.v-none{--c:#9aa3ad;--cb:#f6f8fa}\n"
-    ".state{font-weight:600}.st-running{color:#0b5cad}"
-    ".st-complete{color:#1a7f37}\n"
+    ".st-running{color:#0b5cad}.st-complete{color:#1a7f37}\n"
     ".st-incomplete{color:#a86300}.st-corrupt,.st-foreign{color:#c62828}\n"
     ".why{color:var(--muted);overflow-wrap:anywhere}\n"
     ".live{margin-top:4px;font-size:13px}\n"
@@ -1491,7 +1501,10 @@ static const char DASH_CSS[] =
     ".p-done{white-space:nowrap}\n"
     "tr.s-running td{background:#f3f8ff}\n"
     "tr.s-corrupt td,tr.s-foreign td{background:#fff8f7}\n"
-    "td.dev a{font-weight:600}\n"
+    "td:first-child a{font-weight:600}\n"
+    "td small{display:block;font-size:12px;color:var(--muted);"
+    "overflow-wrap:anywhere}\n"
+    "i.c{font-style:normal}\n"
     "ul.reports{padding-left:18px}ol.p-last{padding-left:22px}\n"
     ".msg{font-size:15px}\n"
     "form label{margin-right:8px}select{max-width:520px}\n";
@@ -1532,7 +1545,8 @@ static const char DASH_JS[] =
     "\t\ttext(el, '.p-case-time', p.case ? dur(p.case_elapsed_s) : '');\n"
     "\t\ttext(el, '.p-elapsed', dur(p.elapsed_s));\n"
     "\t\tif (run.counts) order.forEach(function (o) {\n"
-    "\t\t\ttext(el, '.c-' + o[0], o[1] + ' ' + run.counts[o[0]]);\n"
+    "\t\t\ttext(el, '.p-counts .v-' + o[0], o[1] + ' ' + "
+    "run.counts[o[0]]);\n"
     "\t\t});\n"
     "\t\tvar ol = el.querySelector('.p-last');\n"
     "\t\tif (ol) {\n"

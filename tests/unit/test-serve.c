@@ -397,17 +397,17 @@ START_TEST(test_list)
 	snprintf(buf, sizeof(buf), "href=\"/runs/%s/report.html\"", f.real);
 	HAS(&g, buf);
 	HAS(&g, "<span class=\"v v-fail\">FAIL</span>");
-	HAS(&g, "PASS 2</span>");
-	HAS(&g, "FAIL 15</span>");
-	HAS(&g, "INCONCLUSIVE 154</span>");
+	HAS(&g, "PASS 2</i>");
+	HAS(&g, "FAIL 15</i>");
+	HAS(&g, "INCONCLUSIVE 154</i>");
 	/* The running one: current case, counts so far, progress. */
 	HAS(&g, "data-state=\"running\" data-run=\"hub-20261122T120000Z."
 	    "partial\"");
-	HAS(&g, "<span class=\"state st-running\">running</span>");
+	HAS(&g, "<b class=\"st-running\">running</b>");
 	HAS(&g, "<progress max=\"171\" value=\"12\"></progress>");
 	HAS(&g, "12 of 171 units");
 	HAS(&g, "5.1-1-2 Default passwords &lt;i&gt;here&lt;/i&gt;");
-	HAS(&g, "PASS 9</span>");
+	HAS(&g, "PASS 9</i>");
 	HAS(&g, "running for <span class=\"p-elapsed\">2 min");
 	HAS(&g, "Korvat &lt;b&gt;H1&lt;/b&gt; hub");
 	/* The stopped one. */
@@ -416,11 +416,11 @@ START_TEST(test_list)
 	HAS(&g, buf);
 	HAS(&g, "stopped / incomplete");
 	/* Corrupt, foreign, a file, a link. */
-	HAS(&g, "<span class=\"state st-corrupt\">corrupt</span>");
+	HAS(&g, "<b class=\"st-corrupt\">corrupt</b>");
 	HAS(&g, "report.xml: not an assay report");
 	HAS(&g, "not a run folder: no report.xml, MANIFEST.sha256 or "
 	    "progress.json");
-	HAS(&g, "data-run=\"notes.txt\"");
+	HAS(&g, "<small>notes.txt</small>");
 	HAS(&g, "not a folder");
 	HAS(&g, "a symbolic link: only real folders are served");
 	/* Hidden entries are not runs. */
