@@ -4,6 +4,8 @@
  */
 #include <dirent.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include "plan.h"
 #include "report.h"
 #include "run.h"
+#include "serve.h"
 #include "template.h"
 #include "util.h"
 #include "xml.h"
@@ -152,6 +155,9 @@ enum {
 	OPT_TODAY,
 	OPT_ALL,
 	OPT_JOBS,
+	OPT_LISTEN,
+	OPT_PORT,
+	OPT_TOKEN_FILE,
 	OPT_HELP,
 };
 
@@ -804,6 +810,96 @@ cmd_verify(int argc, char **argv)
 }
 
 static int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "runs-dir", required_argument, NULL, OPT_RUNS_DIR },
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct asy_serve_opts o = { 0 };
+	struct asy_serve *s = NULL;
+	const char *token_file = NULL;
+	char why[1024] = "", *token = NULL;
+	unsigned long port = ASY_SERVE_PORT;
+	sigset_t stop;
+	int opt, r, sig = 0;
+
+	o.runs_dir = "runs";
+	o.addr = "127.0.0.1";
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_RUNS_DIR:
+			o.runs_dir = optarg;
+			break;
+		case OPT_LISTEN:
+			o.addr = optarg;
+			break;
+		case OPT_PORT:
+			if (asy_parse_ulong(optarg, &port) < 0 || port < 1 ||
+			    port > 65535)
+				return usage_error("serve", "--port takes a "
+				    "number from 1 to 65535, not '%s'", optarg);
+			break;
+		case OPT_TOKEN_FILE:
+			token_file = optarg;
+			break;
+		case OPT_HELP:
+			return show_help("serve");
+		default:
+			return usage_error("serve", "unknown option or "
+			    "missing value: '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("serve", "unexpected argument '%s'",
+		    argv[optind]);
+	if (token_file != NULL) {
+		r = asy_serve_token_load(token_file, &token, why, sizeof(why));
+		if (r < 0) {
+			fprintf(stderr, "assay serve: %s\n", why);
+			return r == ASY_E_NOMEM ? ASY_EXIT_HARNESS :
+			    ASY_EXIT_INPUT;
+		}
+	}
+	o.port = (unsigned)port;
+	o.token = token;
+	/* Block the stop signals before libmicrohttpd's threads start, so
+	 * that they inherit the mask and only sigwait() below sees them. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	r = asy_serve_start(&o, &s, why, sizeof(why));
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	if (r < 0) {
+		fprintf(stderr, "assay serve: %s\n", why);
+		return r == ASY_E_IO || r == ASY_E_NOMEM ||
+		    r == ASY_E_INTERNAL ? ASY_EXIT_HARNESS : ASY_EXIT_INPUT;
+	}
+	printf("assay serve: the runs in %s at http://%s%s%s:%u/%s\n",
+	    o.runs_dir, strchr(o.addr, ':') ? "[" : "", o.addr,
+	    strchr(o.addr, ':') ? "]" : "", asy_serve_port(s),
+	    token_file != NULL ? "?token=TOKEN (the token is in the token "
+	    "file)" : "");
+	printf("assay serve: Ctrl-C (SIGINT) or SIGTERM stops it\n");
+	fflush(stdout);
+	while (sigwait(&stop, &sig) != 0)
+		;
+	asy_serve_stop(s);
+	printf("assay serve: stopped by %s\n", sig == SIGINT ? "SIGINT" :
+	    "SIGTERM");
+	return 0;
+}
+
+static int
 cmd_catalogue(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -945,11 +1041,11 @@ static const struct command commands[] = {
 	  "(same inputs, options)\n"
 	  "\nOn a terminal, assay asks the assessor about every unanswered "
 	  "conceptual unit.\nThe run folder holds report.html, report.xml, "
-	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256) and "
-	  "MANIFEST.sha256; a live run adds\ndiscovery/ (nmap XML and "
-	  "command) and pcap/ (one capture per test case).\nRun as root, "
-	  "assay opens the capture, then works as the lab's <privileges>\n"
-	  "user (default nobody).\n",
+	  "report.json, junit.xml,\nanswers.xml, inputs/ (with SHA-256), "
+	  "progress.json and MANIFEST.sha256;\na live run adds discovery/ "
+	  "(nmap XML and command) and pcap/ (one capture\nper test case). "
+	  "Run as root, assay opens the capture, then works as the\nlab's "
+	  "<privileges> user (default nobody).\n",
 	  NULL },
 	{ "template", cmd_template,
 	  "Write a blank, commented ICS and IXIT for an edition.",
@@ -1039,6 +1135,29 @@ static const struct command commands[] = {
 	  "run; nothing\n"
 	  "     was changed\n"
 	  "  4  the harness itself failed (I/O, memory)\n" },
+	  	{ "serve", cmd_serve,
+	  "Serve a dashboard of the runs in a folder: list, live progress, "
+	  "reports, evidence.",
+	  "[--runs-dir DIR] [--listen ADDR] [--port N] [--token-file FILE]",
+	  "  --runs-dir DIR         the folder assay run writes runs into "
+	  "(default: ./runs);\n"
+	  "                         it must exist\n"
+	  "  --listen ADDR          the IP address to listen on (default: "
+	  "127.0.0.1); any\n"
+	  "                         address that is not loopback needs "
+	  "--token-file\n"
+	  "  --port N               the TCP port (default: 8642)\n"
+	  "  --token-file FILE      every request must carry the token on "
+	  "the first line of\n"
+	  "                         FILE: open /?token=TOKEN once (it sets a "
+	  "cookie), or send\n"
+	  "                         Authorization: Bearer TOKEN\n"
+	  "\nOnly GET and HEAD are answered, and only files inside the run "
+	  "folders are\nserved. SIGINT or SIGTERM stops it (exit 0). Exit 2: "
+	  "bad options, a missing\nruns folder, a bad token file, or a "
+	  "non-loopback address without a token;\nexit 4: it cannot listen "
+	  "(the port is taken, the address is not here).\n",
+	  NULL },
 	{ "catalogue", cmd_catalogue,
 	  "List the catalogue editions this assay knows.",
 	  "",

@@ -188,6 +188,22 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 	return r;
 }
 
+/* Count a decided unit in progress.json ("a", or "a:ROW" for a fan-out). */
+static void
+progress_unit(struct asy_progress *p, const char *case_id,
+    const struct asy_unit_result *u)
+{
+	char *label;
+
+	if (p == NULL)
+		return;
+	label = u->row != NULL ? asy_strdup_printf("%s:%s", u->id, u->row) :
+	    NULL;
+	asy_progress_unit(p, case_id, label != NULL ? label : u->id,
+	    u->verdict);
+	free(label);
+}
+
 static int
 result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
     struct asy_group_result *g, const struct asy_run_opts *o,
@@ -221,6 +237,7 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	    asy_live_case_has_tests(o->live, pc);
 	restore = live && o->journal != NULL &&
 	    asy_journal_has_case(o->journal, cc->id);
+	asy_progress_case(o->progress, cc->id, cc->title);
 	if (live && !restore) {
 		if (asy_run_stop_requested()) {
 			r = ASY_E_STOPPED;
@@ -228,9 +245,16 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 		}
 		r = asy_live_case_begin(o->live, pc);
 	}
-	for (size_t i = 0; i < pc->n_units && r == 0; i++)
+	for (size_t i = 0; i < pc->n_units && r == 0; i++) {
+		const struct asy_unit_result *u;
+
 		r = result_unit(pc, &pc->units[i], c, o, answers, pre,
 		    why.data ? why.data : "", stop_asking, restore);
+		if (r < 0 || c->n_units == 0)
+			continue;
+		u = &c->units[c->n_units - 1];
+		progress_unit(o->progress, cc->id, u);
+	}
 	if (live && !restore && r == 0)
 		r = asy_live_case_end(o->live, pc, c);
 	/* Record the case only when it ran to its end undisturbed. */
@@ -476,6 +500,25 @@ bench_caps(const struct asy_lab *lab, const struct asy_lab_dut *dut)
 	    asy_lab_cmd(dut, "power-on") != NULL)
 		caps |= ASY_NEED_POWER;
 	return caps;
+}
+
+/* The units asy_run_results() will decide (groups N/A or not supported
+ * have none): the total of progress.json. */
+static unsigned long
+plan_units(const struct asy_plan *plan)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < plan->n_groups; i++) {
+		const struct asy_plan_group *pg = &plan->groups[i];
+
+		if (pg->state == ASY_PLAN_NA ||
+		    pg->state == ASY_PLAN_UNSUPPORTED)
+			continue;
+		for (size_t j = 0; j < pg->n_cases; j++)
+			n += pg->cases[j].n_units;
+	}
+	return n;
 }
 
 /* Results, answers and reports into the run folder (not finished). */
@@ -881,8 +924,8 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	struct input_rec recs[MAX_INPUTS];
 	char *resume_bufs[MAX_INPUTS] = { NULL };
 	size_t n_recs = 0;
-	char *path = NULL, *gone = NULL;
-	int r;
+	char *path = NULL, *gone = NULL, *dev = NULL;
+	int r, progress_done = 0;
 
 	if (o.resume != NULL) {
 		r = asy_rundir_reopen(o.resume, &rd);
@@ -987,6 +1030,10 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		}
 	}
 	o.journal = journal;
+	dev = asy_strdup_printf("%s %s", decl->dut.vendor ?
+	    decl->dut.vendor : "", decl->dut.model ? decl->dut.model : "");
+	o.progress = asy_progress_start(rd->work_path, dev, decl->cat->id,
+	    plan_units(plan));
 	if (lab != NULL) {
 		struct asy_live_opts lo = { lab, dut };
 
@@ -1022,6 +1069,11 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		r = ASY_E_NOMEM;
 	else if (unlink(gone) < 0 && errno != ENOENT)
 		r = ASY_E_IO;
+	/* The last word of progress.json, before the manifest lists it. */
+	asy_progress_finish(o.progress, r == 0 ? ASY_PROGRESS_COMPLETE :
+	    r == ASY_E_STOPPED ? ASY_PROGRESS_INCOMPLETE :
+	    ASY_PROGRESS_FAILED);
+	progress_done = 1;
 	if (r == 0)
 		r = asy_rundir_finish(rd);
 	if (r < 0) {
@@ -1032,6 +1084,11 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	*run_path = path;
 	path = NULL;
 out:
+	if (!progress_done)
+		asy_progress_finish(o.progress, r == ASY_E_STOPPED ?
+		    ASY_PROGRESS_INCOMPLETE : ASY_PROGRESS_FAILED);
+	asy_progress_free(o.progress);
+	free(dev);
 	asy_live_free(live);
 	asy_journal_free(journal);
 	asy_rundir_free(rd);

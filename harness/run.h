@@ -11,6 +11,7 @@
 #include "live.h"
 #include "diag.h"
 #include "plan.h"
+#include "progress.h"
 #include "result.h"
 
 struct asy_run_opts {
@@ -30,6 +31,8 @@ struct asy_run_opts {
 	struct asy_live	*live;		/* set by asy_run() in a live run */
 	const char	*resume;	/* finish this stopped run folder */
 	struct asy_journal *journal;	/* set by asy_run(): what is done */
+	struct asy_progress *progress;	/* progress.json writer, set by
+					   asy_run(); NULL: none */
 };
 
 /*

@@ -98,7 +98,8 @@ static const char script[] =
 /* base64(SHA-256(script)), checked by tests/unit/test-reports.c. */
 #define SCRIPT_SHA256	"mbRCX4o5OhbLukwqmHqoZVwWWL//FTQ9wo3ckGZ++3o="
 
-static const char csp[] =
+/* In the report's <meta>, and sent as a header by assay serve. */
+const char asy_report_html_csp[] =
     "default-src 'none'; style-src 'unsafe-inline'; "
     "script-src 'sha256-" SCRIPT_SHA256 "'; img-src data:; "
     "base-uri 'none'; form-action 'none'";
@@ -444,7 +445,7 @@ head(struct html *h, const struct asy_report *r)
 	    "<meta name=\"viewport\" content=\"width=device-width, "
 	    "initial-scale=1\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\"");
-	asy_emit_raw(e, csp);
+	asy_emit_raw(e, asy_report_html_csp);
 	asy_emit_raw(e, "\">\n<meta name=\"referrer\" content=\"no-referrer\">"
 	    "\n<meta name=\"generator\" content=\"assay");
 	if (r->assay_version != NULL) {

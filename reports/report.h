@@ -31,6 +31,13 @@ int	asy_report_render_junit(const struct asy_report *r,
 	    struct asy_buf *out);
 int	asy_report_render_json(const struct asy_report *r, struct asy_buf *out);
 
+/*
+ * The Content-Security-Policy that report.html carries in its <meta>: a
+ * server that serves a report sends it as a header too (only the
+ * report's own script may run).
+ */
+extern const char asy_report_html_csp[];
+
 /* Look a writer up by name; NULL if there is none. */
 const struct asy_report_writer *asy_report_writer_find(const char *name);
 

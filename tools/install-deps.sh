@@ -14,8 +14,12 @@ packages=(
 	libxml2-utils python3-yaml
 	# the tools assay runs
 	nmap tshark tcpdump
-	# benchmarks: the brute-force rate is compared with hydra's
-	hydra
+	# benchmarks: the brute-force rate is compared with hydra's; the
+	# dashboard is loaded with wrk
+	hydra wrk
+	# the dashboard's browser test (tests/ui): Debian's Chromium, driven
+	# by playwright-core from npm (see ui_deps below)
+	chromium
 	# the virtual bench (tests/bench): network namespaces and the daemons
 	# of its two devices, and the clients its test drives them with; jq
 	# parses update manifests in the devices' update agents
@@ -24,6 +28,28 @@ packages=(
 	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
 	snmpd snmp inetutils-telnetd inetutils-telnet
 )
+
+# The dashboard's browser test needs playwright-core (pinned in
+# tests/ui/package-lock.json), installed only when it is not there yet.
+# Without node or the registry the test skips (exit 77) and says why.
+ui_deps() {
+	local ui=tests/ui
+	[ -d "$ui/node_modules/playwright-core" ] && return 0
+	if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+		# A fresh Debian 12 has neither: take Debian's.
+		apt-get install -y -qq --no-install-recommends nodejs npm \
+		    >/dev/null 2>&1 || true
+	fi
+	if ! command -v npm >/dev/null 2>&1; then
+		echo "install-deps: no npm; the browser test (tests/ui) will skip" >&2
+		return 0
+	fi
+	echo "install-deps: npm ci --prefix $ui"
+	npm ci --prefix "$ui" --no-audit --no-fund >/dev/null 2>&1 ||
+		echo "install-deps: npm ci --prefix $ui failed; the browser test will skip" >&2
+	return 0
+}
+cd "$(dirname "$0")/.."
 
 missing=()
 for p in "${packages[@]}"; do
@@ -34,6 +60,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
+	ui_deps
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -65,3 +92,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+ui_deps

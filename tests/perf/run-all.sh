@@ -30,7 +30,8 @@ fi
 # being edited elsewhere does not stop the measurement.
 ninja -C "$build" tests/perf/bench-plan tests/perf/bench-render \
 	tests/perf/bench-diff tests/perf/bench-capture \
-	tests/perf/bench-discovery tests/perf/bench-bruteforce assay \
+	tests/perf/bench-discovery tests/perf/bench-bruteforce \
+	tests/perf/bench-serve assay \
 	>"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null |
@@ -62,6 +63,11 @@ echo
 # Needs root and hydra: guessing against the bench's dropbear.
 r=0
 "$build/tests/perf/bench-bruteforce" || r=$?
+[ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
+echo
+# Needs wrk: the dashboard with 1,000 runs under 50 clients (about a minute).
+r=0
+"$build/tests/perf/bench-serve" || r=$?
 [ "$r" -eq 0 ] || [ "$r" -eq 77 ] || status=1
 echo
 # Needs root: three full live runs of the weak device (about 6 minutes).
