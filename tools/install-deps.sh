@@ -29,17 +29,18 @@ packages=(
 	snmpd snmp inetutils-telnetd inetutils-telnet
 )
 
+# A fresh Debian 12 has no node: take Debian's (a machine with its own
+# node and npm keeps them).
+if ! command -v npm >/dev/null 2>&1; then
+	packages+=(nodejs npm)
+fi
+
 # The dashboard's browser test needs playwright-core (pinned in
 # tests/ui/package-lock.json), installed only when it is not there yet.
 # Without node or the registry the test skips (exit 77) and says why.
 ui_deps() {
 	local ui=tests/ui
 	[ -d "$ui/node_modules/playwright-core" ] && return 0
-	if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-		# A fresh Debian 12 has neither: take Debian's.
-		apt-get install -y -qq --no-install-recommends nodejs npm \
-		    >/dev/null 2>&1 || true
-	fi
 	if ! command -v npm >/dev/null 2>&1; then
 		echo "install-deps: no npm; the browser test (tests/ui) will skip" >&2
 		return 0
