@@ -16,6 +16,8 @@
  * its body.
  */
 #include "serve.h"
+#include "diff.h"
+#include "runread.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -1143,9 +1145,9 @@ render_compare(struct asy_serve *s, struct out *o,
 	v = asy_runlist_entries(s->list, &n);
 	o_raw(o, "<section id=\"compare\"><h2>Compare</h2>\n"
 	    "<form method=\"get\" action=\"/compare\">\n"
-	    "<input type=\"hidden\" name=\"a\" value=\"");
+	    "<input type=\"hidden\" name=\"new\" value=\"");
 	o_h(o, ri->name);
-	o_raw(o, "\">\n<label>Compare with <select name=\"b\">\n");
+	o_raw(o, "\">\n<label>Compare with <select name=\"old\">\n");
 	for (size_t i = 0; i < n && k < COMPARE_MAX; i++) {
 		if (v[i].state != ASY_RUN_COMPLETE ||
 		    strcmp(v[i].name, ri->name) == 0)
@@ -1160,8 +1162,9 @@ render_compare(struct asy_serve *s, struct out *o,
 		o_raw(o, "</option>\n");
 	}
 	o_raw(o, "</select></label>\n<button type=\"submit\">Compare"
-	    "</button>\n<span class=\"muted\">(the diff view is not built "
-	    "yet)</span>\n</form></section>\n");
+	    "</button>\n<span class=\"muted\">(what changed from the chosen "
+	    "run to this one, as assay diff says it)</span>\n</form>"
+	    "</section>\n");
 }
 
 static void
@@ -1453,11 +1456,91 @@ out:
 	free(other);
 }
 
+/* Is name a complete run of the list?  Call with s->mu held. */
+static int
+complete_run(struct asy_serve *s, const char *name)
+{
+	const struct asy_run_info *ri;
+
+	if (name == NULL || !component_ok(name, strlen(name)) ||
+	    name[0] == '.')
+		return 0;
+	ri = lookup(s, name);
+	return ri != NULL && ri->state == ASY_RUN_COMPLETE;
+}
+
+/*
+ * /compare?old=RUN&new=RUN: what changed from old to new, as `assay diff`
+ * says it (harness/diff.h).  Only complete runs of the list are read, by
+ * their listed names.
+ */
 static void
 route_compare(struct req *q, struct answer *a)
 {
-	error_page(a, 501, "Not built yet", "the diff view between two runs "
-	    "is not part of this assay yet");
+	struct asy_serve *s = q->s;
+	char *na = arg(q->c, "old"), *nb = arg(q->c, "new");
+	char *pa = NULL, *pb = NULL;
+	struct asy_runinfo *ra = NULL, *rb = NULL;
+	struct asy_diff_opts dopt = { 0 };
+	struct asy_diff *df = NULL;
+	struct asy_diags d;
+	struct asy_buf text;
+	int ok;
+
+	asy_diags_init(&d);
+	asy_buf_init(&text, (size_t)8 << 20);
+	pthread_mutex_lock(&s->mu);
+	ok = complete_run(s, na) && complete_run(s, nb);
+	pthread_mutex_unlock(&s->mu);
+	if (!ok) {
+		error_page(a, 404, "Not comparable", "compare two complete "
+		    "runs of this runs folder: /compare?old=RUN&new=RUN");
+		goto out;
+	}
+	pa = asy_path_join(s->runs_dir, na);
+	pb = asy_path_join(s->runs_dir, nb);
+	if (pa == NULL || pb == NULL) {
+		error_page(a, 500, "Server error", "out of memory");
+		goto out;
+	}
+	if (asy_runinfo_load(pa, &d, &ra) < 0 ||
+	    asy_runinfo_load(pb, &d, &rb) < 0) {
+		error_page(a, 422, "Cannot compare", "%s", d.n > 0 ?
+		    d.v[0].msg : "a run cannot be read");
+		goto out;
+	}
+	if (asy_diff_compute(ra, rb, &dopt, &df) < 0 ||
+	    asy_diff_render_text(df, &text) < 0) {
+		error_page(a, 500, "Server error", "out of memory");
+		goto out;
+	}
+	page_begin(&a->o, "Compare", NULL);
+	o_raw(&a->o, "<h1>Compare</h1>\n<p class=\"verdict\">");
+	o_raw(&a->o, asy_diff_exit_code(df) != 0 ? "<strong>Regressed"
+	    "</strong>: " : "<strong>Nothing regressed</strong>: ");
+	o_printf(&a->o, "%lu regression(s) from ", df->n_regressions);
+	o_raw(&a->o, "<a href=\"");
+	o_run_link(&a->o, na, NULL);
+	o_raw(&a->o, "\">");
+	o_h(&a->o, na);
+	o_raw(&a->o, "</a> to <a href=\"");
+	o_run_link(&a->o, nb, NULL);
+	o_raw(&a->o, "\">");
+	o_h(&a->o, nb);
+	o_raw(&a->o, "</a>.</p>\n<pre class=\"diff\">");
+	o_h(&a->o, text.data != NULL ? text.data : "");
+	o_raw(&a->o, "</pre>\n");
+	page_end(&a->o);
+out:
+	asy_diff_free(df);
+	asy_runinfo_free(ra);
+	asy_runinfo_free(rb);
+	asy_diags_release(&d);
+	asy_buf_release(&text);
+	free(pa);
+	free(pb);
+	free(na);
+	free(nb);
 }
 
 /* ---- static files ---------------------------------------------------------- */
