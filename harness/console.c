@@ -595,9 +595,28 @@ tail_of(const struct asy_buf *b, size_t from)
 	return T_NONE;
 }
 
-/* Does the text after from say a login was refused? */
+/* Send text and CR in one write. */
 static int
-says_refused(const struct asy_buf *b, size_t from)
+send_line(struct asy_console *c, const char *text, int secret)
+{
+	struct asy_buf b;
+	int r;
+
+	asy_buf_init(&b, strlen(text) + 2);
+	r = asy_buf_puts(&b, text);
+	if (r == 0)
+		r = asy_buf_putc(&b, '\r');
+	if (r == 0)
+		r = asy_serial_write(c->s, b.data, b.len, secret, WRITE_MS);
+	explicit_bzero(b.data, b.len);
+	asy_buf_release(&b);
+	return r;
+}
+
+/* Does the text after from say a login was refused?  Where (the offset
+ * of the word) into *at when at is not NULL. */
+static int
+says_refused_at(const struct asy_buf *b, size_t from, size_t *at)
 {
 	char *low;
 	size_t n;
@@ -621,10 +640,21 @@ says_refused(const struct asy_buf *b, size_t from)
 			p = strstr(p, not_refusals[i]);
 		}
 	}
-	for (size_t i = 0; i < ASY_ELEMENTSOF(refusals) && !found; i++)
-		found = strstr(low, refusals[i]) != NULL;
+	for (size_t i = 0; i < ASY_ELEMENTSOF(refusals) && !found; i++) {
+		const char *w = strstr(low, refusals[i]);
+
+		found = w != NULL;
+		if (found && at != NULL)
+			*at = from + (size_t)(w - low);
+	}
 	free(low);
 	return found;
+}
+
+static int
+says_refused(const struct asy_buf *b, size_t from)
+{
+	return says_refused_at(b, from, NULL);
 }
 
 /*
@@ -910,9 +940,7 @@ asy_console_login(struct asy_console *c, const char *user,
 		}
 	}
 	from = b.len;
-	r = asy_serial_puts(c->s, user, 0, WRITE_MS);
-	if (r == 0)
-		r = asy_serial_puts(c->s, "\r", 0, WRITE_MS);
+	r = send_line(c, user, 0);
 	if (r < 0)
 		goto out;
 	r = await(c, &b, from, 1U << T_PASSWORD | 1U << T_LOGIN |
@@ -925,9 +953,7 @@ asy_console_login(struct asy_console *c, const char *user,
 		goto out;
 	if (r == T_PASSWORD) {
 		from = b.len;
-		r = asy_serial_puts(c->s, password, 1, WRITE_MS);
-		if (r == 0)
-			r = asy_serial_puts(c->s, "\r", 0, WRITE_MS);
+		r = send_line(c, password, 1);
 		if (r < 0)
 			goto out;
 		r = await(c, &b, from, 1U << T_LOGIN | 1U << T_PASSWORD |
@@ -1121,9 +1147,7 @@ at_login(struct probe *p, enum tail t)
 	res->kind = ASY_CONSOLE_LOGIN;
 	if (t == T_LOGIN) {
 		from = p->all.len;
-		r = asy_serial_puts(p->c->s, user, 0, WRITE_MS);
-		if (r == 0)
-			r = asy_serial_puts(p->c->s, "\r", 0, WRITE_MS);
+		r = send_line(p->c, user, 0);
 		if (r < 0)
 			return r;
 		r = await(p->c, &p->all, from, 1U << T_PASSWORD |
@@ -1148,17 +1172,20 @@ at_login(struct probe *p, enum tail t)
 	}
 	if (t == T_PASSWORD) {
 		from = p->all.len;
-		r = asy_serial_puts(p->c->s, pass, 0, WRITE_MS);
-		if (r == 0)
-			r = asy_serial_puts(p->c->s, "\r", 0, WRITE_MS);
+		r = send_line(p->c, pass, 0);
 		if (r < 0)
 			return r;
 		/* A login waits a few seconds before it refuses. */
 		r = await(p->c, &p->all, from, 1U << T_LOGIN |
 		    1U << T_PASSWORD | 1U << T_SHELL, &refused, p->deadline);
 		if (r == -1 || r == T_LOGIN || r == T_PASSWORD) {
+			size_t at = 0;
+
 			res->login_refused = 1;
-			s = last_line(&p->all, from, &n);
+			if (says_refused_at(&p->all, from, &at))
+				line_around(&p->all, at, &s, &n);
+			else
+				s = last_line(&p->all, from, &n);
 			evidence(res, "an invented user and password were "
 			    "refused", s, n);
 			return 0;
