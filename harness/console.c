@@ -1328,6 +1328,13 @@ conclude(struct probe *p, int err)
 		    "stopped reading.", p->all.max, secs);
 		return;
 	}
+	if (err == ASY_E_TIMEOUT) {
+		res->kind = ASY_CONSOLE_UNKNOWN;
+		reason(res, "The serial port did not take our bytes within %d "
+		    "s (flow control held them): check the lab config's flow "
+		    "setting and the RTS/CTS wiring.", WRITE_MS / 1000);
+		return;
+	}
 	if (err < 0) {
 		res->kind = ASY_CONSOLE_UNKNOWN;
 		reason(res, "The probe failed: %s.", asy_strerror(err));

@@ -108,7 +108,8 @@ void	asy_console_transcript(struct asy_console *c, struct asy_buf *b,
  * (kind UNKNOWN and the reason on an error) and released by the caller.
  * 0, or ASY_E_CLOSED (the port hung up or vanished: what was learned so
  * far is in res), ASY_E_TOOBIG (it sent more than max_bytes without
- * anything recognised: a flooding console), ASY_E_IO, ASY_E_NOMEM.  A
+ * anything recognised: a flooding console), ASY_E_TIMEOUT (the port did
+ * not take what we sent: flow control held it), ASY_E_IO, ASY_E_NOMEM.  A
  * harness or port failure is never a kind of console.
  */
 int	asy_console_probe(struct asy_console *c,

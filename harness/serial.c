@@ -37,6 +37,10 @@
 #define MAX_SECRETS	4
 #define MAX_SECRET_LEN	1024
 #define MASK		"********"
+#define DEFAULT_BREAK_MS	250
+#define MAX_BREAK_MS		10000
+/* On close, how long the output may take to drain before it is dropped. */
+#define DRAIN_MS		1000
 /* No deadline further away than a day. */
 #define MAX_WAIT_MS	(24UL * 3600 * 1000)
 
@@ -61,6 +65,8 @@ struct asy_serial {
 	void		*mask_ctx;
 	char		*secrets[MAX_SECRETS];
 	size_t		 n_secrets;
+	size_t		 carry;		/* a cut piece ended in the first */
+	size_t		 carry_len;	/* carry_len bytes of secrets[carry] */
 };
 
 /* The rates termios has a constant for (the same list as labcfg.c). */
@@ -234,6 +240,9 @@ make_termios(const struct asy_serial_cfg *cfg, struct termios *t,
 		t->c_iflag |= IXON | IXOFF;
 	t->c_cc[VMIN] = 0;
 	t->c_cc[VTIME] = 0;
+	/* XON/XOFF means DC1/DC3, whatever the port held before. */
+	t->c_cc[VSTART] = 0x11;
+	t->c_cc[VSTOP] = 0x13;
 	if (cfsetispeed(t, speeds[sp].code) < 0 ||
 	    cfsetospeed(t, speeds[sp].code) < 0) {
 		asy_why(why, why_len, "%lu baud is not supported here",
@@ -366,6 +375,23 @@ out:
 
 static void	flush_pending(struct asy_serial *s);
 
+/*
+ * Give what we wrote DRAIN_MS to leave, then drop the rest: a driver's
+ * close waits for its output (30 s by default for a UART), and flow
+ * control can hold it for ever.
+ */
+static void
+drain_output(struct asy_serial *s)
+{
+	long long deadline = deadline_in(DRAIN_MS);
+	int queued = 0;
+
+	while (ioctl(s->fd, TIOCOUTQ, &queued) == 0 && queued > 0 &&
+	    left_ms(deadline) > 0)
+		poll(NULL, 0, 10);
+	tcflush(s->fd, TCOFLUSH);
+}
+
 void
 asy_serial_close(struct asy_serial *s)
 {
@@ -375,6 +401,8 @@ asy_serial_close(struct asy_serial *s)
 	if (s->tf != NULL)
 		fflush(s->tf);
 	if (s->fd >= 0) {
+		if (!s->hung_up)
+			drain_output(s);
 		if (s->saved_ok && !s->hung_up)
 			tcsetattr(s->fd, TCSANOW, &s->saved);
 		ioctl(s->fd, TIOCNXCL);
@@ -511,18 +539,55 @@ log_line(struct asy_serial *s, long long when, char dir, const void *p,
 }
 
 /* Replace every echo of a secret we wrote in the pending line. */
+/*
+ * Replace every echo of a secret we wrote in the pending piece of a line.
+ * A piece cut before its line ended (we wrote or noted something, or the
+ * line was long) may end in the first part of a secret: that part is
+ * masked, and the rest, should it start the next piece, too.
+ */
 static void
 mask_echoed_secrets(struct asy_serial *s)
 {
+	char *d = s->pend.data;
+	size_t n = s->pend.len;
+
+	if (d == NULL || n == 0)
+		return;
+	if (s->carry_len > 0) {
+		const char *rest = s->secrets[s->carry] + s->carry_len;
+		size_t k = strlen(rest), m = k < n ? k : n;
+
+		s->carry_len = 0;
+		if (memcmp(d, rest, m) == 0) {
+			memset(d, '*', m);
+			if (m < k) {
+				s->carry_len = (size_t)(rest - s->secrets[s->carry]) +
+				    m;
+				return;
+			}
+		}
+	}
 	for (size_t i = 0; i < s->n_secrets; i++) {
 		size_t k = strlen(s->secrets[i]);
-		char *d = s->pend.data;
 
-		if (k == 0 || d == NULL)
-			continue;
-		for (size_t at = 0; at + k <= s->pend.len; at++)
+		for (size_t at = 0; at + k <= n; at++)
 			if (memcmp(d + at, s->secrets[i], k) == 0)
 				memset(d + at, '*', k);
+	}
+	if (d[n - 1] == '\n')
+		return;
+	for (size_t i = 0; i < s->n_secrets; i++) {
+		size_t k = strlen(s->secrets[i]) - 1;
+
+		for (k = k < n ? k : n; k > 0; k--)
+			if (memcmp(d + n - k, s->secrets[i], k) == 0)
+				break;
+		if (k > 0) {
+			memset(d + n - k, '*', k);
+			s->carry = i;
+			s->carry_len = k;
+			return;
+		}
 	}
 }
 
@@ -640,6 +705,10 @@ remember_secret(struct asy_serial *s, const void *p, size_t n)
 		memmove(s->secrets, s->secrets + 1,
 		    (MAX_SECRETS - 1) * sizeof(s->secrets[0]));
 		s->n_secrets--;
+		if (s->carry == 0)
+			s->carry_len = 0;
+		else
+			s->carry--;
 	}
 	copy = asy_strndup(p, n);
 	if (copy == NULL)
@@ -720,15 +789,17 @@ asy_serial_break(struct asy_serial *s, unsigned long ms)
 
 	if (s->hung_up)
 		return ASY_E_CLOSED;
-	asy_serial_note(s, "break %lu ms", ms);
+	/* Not tcsendbreak(): it first waits, without a deadline, for the
+	 * output to drain, which flow control can hold for ever. */
 	if (ms == 0)
-		r = tcsendbreak(s->fd, 0);
-	else {
-		r = ioctl(s->fd, TIOCSBRK);
-		if (r == 0) {
-			poll(NULL, 0, (int)(ms < 10000 ? ms : 10000));
-			r = ioctl(s->fd, TIOCCBRK);
-		}
+		ms = DEFAULT_BREAK_MS;
+	if (ms > MAX_BREAK_MS)
+		ms = MAX_BREAK_MS;
+	asy_serial_note(s, "break %lu ms", ms);
+	r = ioctl(s->fd, TIOCSBRK);
+	if (r == 0) {
+		poll(NULL, 0, (int)ms);
+		r = ioctl(s->fd, TIOCCBRK);
 	}
 	if (r < 0 && (errno == EIO || errno == ENXIO || errno == ENODEV)) {
 		s->hung_up = 1;

@@ -62,7 +62,8 @@ struct asy_serial;
 int	asy_serial_open(const struct asy_serial_cfg *cfg,
 	    struct asy_serial **out, char *why, size_t why_len);
 
-/* Restore the port's settings as found, release it, close, flush the
+/* Give the output at most a second to drain (the rest is dropped),
+ * restore the port's settings as found, release it, close, flush the
  * transcript, and free.  NULL is fine. */
 void	asy_serial_close(struct asy_serial *s);
 
@@ -120,8 +121,8 @@ int	asy_serial_write(struct asy_serial *s, const void *p, size_t n,
 int	asy_serial_puts(struct asy_serial *s, const char *str, int secret,
 	    unsigned long timeout_ms);
 
-/* Hold the line in break for ms milliseconds (0: tcsendbreak's own
- * 0.25-0.5 s).  0, ASY_E_CLOSED or ASY_E_IO. */
+/* Hold the line in break for ms milliseconds (0: 250; at most 10 s),
+ * never waiting for the output to drain.  0, ASY_E_CLOSED or ASY_E_IO. */
 int	asy_serial_break(struct asy_serial *s, unsigned long ms);
 
 /*

@@ -800,6 +800,8 @@ START_TEST(test_termios)
 	    tc->flow == ASY_SERIAL_FLOW_XONXOFF);
 	ck_assert_int_eq(!!(t.c_iflag & IXOFF),
 	    tc->flow == ASY_SERIAL_FLOW_XONXOFF);
+	ck_assert_int_eq(t.c_cc[VSTOP], 0x13);
+	ck_assert_int_eq(t.c_cc[VSTART], 0x11);
 	/* Raw: no echo, no canonical mode, no CR/LF mapping. */
 	ck_assert_int_eq(t.c_lflag & (ECHO | ICANON | ISIG), 0);
 	ck_assert_int_eq(t.c_iflag & (ICRNL | INLCR), 0);
@@ -877,6 +879,7 @@ START_TEST(test_write_break_transcript)
 	struct asy_buf t, b;
 	char why[WHY] = "", path[256];
 	static const char *const pats[] = { "nothing", "^got pw-" };
+	static const char *const crlf[] = { "\r\n" };
 	struct fake f;
 	FILE *tf;
 	char *dir;
@@ -899,6 +902,10 @@ START_TEST(test_write_break_transcript)
 	r = asy_serial_expect(s, &b, 0, pats, 2, 5000, &mt);
 	ck_assert_int_eq(r, 1);
 	ck_assert_ptr_nonnull(strstr(b.data, "got hello"));
+	/* The rest of that line, searched from the match on. */
+	r = asy_serial_expect(s, &b, mt.end, crlf, 1, 5000, &mt);
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(mt.end, b.len);
 	ck_assert_int_eq(asy_serial_transcript_flush(s), 0);
 	asy_serial_close(s);
 	fclose(tf);
@@ -921,6 +928,60 @@ START_TEST(test_write_break_transcript)
 	fake_stop(&f);
 	ut_rmrf(dir);
 	free(dir);
+}
+END_TEST
+
+/* The device echoes a secret in two pieces with a pause between, and we
+ * write something in the pause: both pieces of the echo are masked. */
+static void
+dev_split_echo(int m, const void *arg)
+{
+	char line[256];
+
+	if (dev_getline(m, line, sizeof(line), 0, 30000) < 0)
+		_exit(0);
+	dev_write(m, "echo: ");
+	dev_write(m, "pw-Sec");
+	if (dev_getline(m, line, sizeof(line), 0, 30000) < 0)
+		_exit(0);
+	dev_write(m, "ret-9 done\r\n");
+	dev_idle(m);
+}
+
+START_TEST(test_secret_echo_split)
+{
+	static const char *const done[] = { "done\r\n" };
+	struct asy_serial_cfg cfg;
+	struct asy_serial *s = NULL;
+	char why[WHY] = "";
+	struct asy_buf t, b;
+	struct fake f;
+	long n;
+
+	fake_start(&f, dev_split_echo, NULL);
+	asy_serial_cfg_default(&cfg, f.path);
+	ck_assert_int_eq(asy_serial_open(&cfg, &s, why, sizeof(why)), 0);
+	asy_buf_init(&t, 65536);
+	asy_buf_init(&b, 4096);
+	asy_serial_transcript(s, &t, NULL, 0);
+	ck_assert_int_eq(asy_serial_puts(s, "pw-Secret-9\r", 1, 2000), 0);
+	do
+		n = asy_serial_read(s, &b, 10000);
+	while (n > 0 && strstr(b.data, "pw-Sec") == NULL);
+	ck_assert_int_gt(n, 0);
+	/* This write cuts the device's line after "pw-Sec". */
+	ck_assert_int_eq(asy_serial_puts(s, "next\r", 0, 2000), 0);
+	ck_assert_int_eq(asy_serial_expect(s, &b, 0, done, 1, 10000, NULL),
+	    0);
+	asy_serial_close(s);
+	check_transcript_form(&t);
+	ck_assert_msg(strstr(t.data, "Sec") == NULL &&
+	    strstr(t.data, "ret-9") == NULL, "%s", t.data);
+	ck_assert_ptr_nonnull(strstr(t.data, " < echo: ******\n"));
+	ck_assert_ptr_nonnull(strstr(t.data, " < ***** done\\r\\n\n"));
+	asy_buf_release(&t);
+	asy_buf_release(&b);
+	fake_stop(&f);
 }
 END_TEST
 
@@ -984,6 +1045,54 @@ START_TEST(test_hangup)
 	ck_assert_int_eq(asy_serial_puts(s, "x", 0, 10000), ASY_E_CLOSED);
 	ck_assert_int_eq(asy_serial_break(s, 10), ASY_E_CLOSED);
 	asy_serial_close(s);
+	asy_buf_release(&b);
+	fake_stop(&f);
+}
+END_TEST
+
+/* At the first byte, XOFF, then a line saying so; then nothing more. */
+static void
+dev_xoff(int m, const void *arg)
+{
+	struct pollfd pfd = { .fd = m, .events = POLLIN };
+
+	poll(&pfd, 1, 30000);
+	dev_write(m, "\x13stopped\r\n");
+	for (;;)
+		dev_sleep(1000);
+}
+
+/* Output held by flow control: the write ends at its deadline with
+ * ASY_E_TIMEOUT, and a break and the close do not wait for it. */
+START_TEST(test_flow_held)
+{
+	struct asy_serial_cfg cfg;
+	struct asy_serial *s = NULL;
+	char why[WHY] = "", *big;
+	struct asy_buf b;
+	struct fake f;
+	long n;
+
+	fake_start(&f, dev_xoff, NULL);
+	asy_serial_cfg_default(&cfg, f.path);
+	cfg.flow = ASY_SERIAL_FLOW_XONXOFF;
+	ck_assert_int_eq(asy_serial_open(&cfg, &s, why, sizeof(why)), 0);
+	asy_buf_init(&b, 4096);
+	ck_assert_int_eq(asy_serial_puts(s, "go\r", 0, 2000), 0);
+	do
+		n = asy_serial_read(s, &b, 10000);
+	while (n > 0 && strstr(b.data, "stopped") == NULL);
+	ck_assert_int_gt(n, 0);
+	/* XOFF is flow control, not data. */
+	ck_assert_ptr_null(strchr(b.data, '\x13'));
+	big = malloc((size_t)1 << 20);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', (size_t)1 << 20);
+	ck_assert_int_eq(asy_serial_write(s, big, (size_t)1 << 20, 0, 500),
+	    ASY_E_TIMEOUT);
+	ck_assert_int_eq(asy_serial_break(s, 50), 0);
+	asy_serial_close(s);
+	free(big);
 	asy_buf_release(&b);
 	fake_stop(&f);
 }
@@ -1270,7 +1379,9 @@ serial_suite(void)
 	tcase_add_test(tc, test_exclusive);
 	tcase_add_test(tc, test_write_break_transcript);
 	tcase_add_test(tc, test_transcript_cap);
+	tcase_add_test(tc, test_secret_echo_split);
 	tcase_add_test(tc, test_hangup);
+	tcase_add_test(tc, test_flow_held);
 	tcase_add_loop_test(tc, test_bad_config, 0, ASY_ELEMENTSOF(bad_cfgs));
 	tcase_add_test(tc, test_bad_config_file);
 	tcase_add_test(tc, test_cfg_from_lab);
