@@ -989,7 +989,7 @@ struct probe {
 	int				 at_boot_done;	/* prompt used */
 	int				 pokes;
 	int				 proof_tried;
-	size_t				 poke_from;	/* all.len at the poke */
+	size_t				 poke_from;	/* all.len then */
 	int				 done;
 };
 

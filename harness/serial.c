@@ -501,8 +501,8 @@ emit(struct asy_serial *s, const char *line, size_t n)
 	    s->tb->max - s->tb->len < n + CUT_ROOM))
 		room = 0;
 	if (s->tlen + n > room) {
-		snprintf(cut, sizeof(cut), "+%lld.%03lld # transcript cut at %zu "
-		    "bytes\n", ms / 1000, ms % 1000, s->tlen);
+		snprintf(cut, sizeof(cut), "+%lld.%03lld # transcript cut at "
+		    "%zu bytes\n", ms / 1000, ms % 1000, s->tlen);
 		line = cut;
 		n = strlen(cut);
 		s->tcut = 1;
@@ -561,8 +561,8 @@ mask_echoed_secrets(struct asy_serial *s)
 		if (memcmp(d, rest, m) == 0) {
 			memset(d, '*', m);
 			if (m < k) {
-				s->carry_len = (size_t)(rest - s->secrets[s->carry]) +
-				    m;
+				s->carry_len = strlen(s->secrets[s->carry]) -
+				    k + m;
 				return;
 			}
 		}

@@ -325,7 +325,7 @@ dev_hangup(int m, const void *arg)
 
 #define PSK	"Wifi-PSK-value-42"
 #define ADMINPW	"hunter2-admin"
-#define KEYBODY	"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu"
+#define KEYBODY	"MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeK"
 
 static const char secret_log[] =
     "[    2.000000] wifi: connecting to HomeNet psk=" PSK "\r\n"
@@ -442,7 +442,8 @@ static const struct probe_case {
 	const char		*reason_has;	/* in the reason */
 } probes[] = {
 	{ "shell without login", dev_shell, "BusyBox v1.36 built-in shell\r\n",
-	    0, 10000, 0, 0, ASY_CONSOLE_SHELL, 0, 0, 0, 0, "without any login" },
+	    0, 10000, 0, 0, ASY_CONSOLE_SHELL, 0, 0, 0, 0,
+	    "without any login" },
 	{ "login prompt", dev_login, NULL, 0, 10000, 0, 0, ASY_CONSOLE_LOGIN,
 	    0, 0, 1, 0, "refused an invented user and password" },
 	{ "u-boot interruptible", dev_uboot, &uboot_2s_shell, 0, 12000, 0, 0,
