@@ -824,19 +824,18 @@ devexec() {
 	    HOME=/root TERM=vt100 LANG=C.UTF-8 "$@"
 }
 
-# __console DEV: the serial console, a pty at STATE/console: a root shell
-# without login (weak) or /bin/login (hardened).  socat ends when the
-# other side closes the pty; the loop (bounded) makes a fresh one.
+# __console DEV: the serial console, a pty at STATE/console running
+# tests/bench/console.sh DEV, which boots on every open: U-Boot with an
+# interruptible countdown, a boot log leaking secrets and a root shell
+# without login (weak), or U-Boot that cannot be stopped, a quiet boot log
+# and /bin/login (hardened).  socat ends when the other side closes the
+# pty; the loop (bounded) makes a fresh one.
 console_loop() {
-	local dev=$1 st prog i
+	local dev=$1 st i
 	st=${ST[$dev]}
-	case $dev in
-	weak) prog=/bin/sh ;;
-	*) prog=/bin/login ;;
-	esac
 	for ((i = 0; i < CONSOLE_RESTARTS; i++)); do
 		socat "PTY,link=$st/console,raw,echo=0,wait-slave" \
-		    "EXEC:$prog,pty,stderr,setsid,ctty,sane"
+		    "EXEC:$BASH $HERE/console.sh $dev,pty,stderr,setsid,ctty,sane"
 		sleep 0.1
 	done
 }
