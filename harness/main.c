@@ -25,6 +25,7 @@
 #include "run.h"
 #include "template.h"
 #include "util.h"
+#include "wifi.h"
 #include "xml.h"
 
 struct command {
@@ -794,6 +795,8 @@ static const struct command commands[] = {
 	  "  -o, --out-dir DIR      where to write ics.xml and ixit.xml "
 	  "(default: .);\n"
 	  "                         existing files are never overwritten\n" },
+	{ "wifi", asy_cmd_wifi, asy_cmd_wifi_summary, asy_cmd_wifi_usage,
+	  asy_cmd_wifi_help },
 	{ "verify", cmd_verify,
 	  "Check a run folder against its SHA-256 manifest.",
 	  "RUNDIR",
