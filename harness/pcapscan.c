@@ -1389,6 +1389,8 @@ form_value(const unsigned char *p, size_t len, size_t v)
 static int
 json_value(const unsigned char *p, size_t len, size_t v)
 {
+	size_t e;
+
 	while (v < len && blank(p[v]))
 		v++;
 	if (v >= len || p[v] != ':')
@@ -1399,9 +1401,14 @@ json_value(const unsigned char *p, size_t len, size_t v)
 		return 0;
 	if (p[v] == '"')
 		return v + 1 < len && p[v + 1] != '"';
-	if (len - v >= 4 && memcmp(p + v, "null", 4) == 0)
+	/* A number or literal counts when it ends before the payload does
+	 * (a cut "nul" is not a password) and is not null. */
+	for (e = v; e < len && p[e] != ',' && p[e] != '}' && p[e] != ']' &&
+	    !blank(p[e]); e++)
+		;
+	if (e == len || e == v)
 		return 0;
-	return p[v] != ',' && p[v] != '}' && p[v] != ']';
+	return !(e - v == 4 && memcmp(p + v, "null", 4) == 0);
 }
 
 /*
