@@ -1131,8 +1131,8 @@ word_is(const unsigned char *l, size_t b, size_t e, const char *lit)
 
 /* A whole line the client sent on a line service. */
 static void
-client_line(struct asy_clear_scan *sc, struct stream *s, int svc, const unsigned char
-    *l, size_t len)
+client_line(struct asy_clear_scan *sc, struct stream *s, int svc,
+    const unsigned char *l, size_t len)
 {
 	const char *proto = line_services[svc].proto;
 	const char *label = line_services[svc].label;
@@ -1211,8 +1211,8 @@ line_service(const struct pkt *k)
 }
 
 static void
-scan_lines(struct asy_clear_scan *sc, struct stream *s, int dir, const unsigned char *p,
-    size_t len)
+scan_lines(struct asy_clear_scan *sc, struct stream *s, int dir,
+    const unsigned char *p, size_t len)
 {
 	int svc = line_service(sc->k);
 	unsigned port;
@@ -1308,8 +1308,8 @@ scan_personal(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 
 /* Scan the tail of d and p together, then keep the end as the tail. */
 static void
-scan_personal_stream(struct asy_clear_scan *sc, struct dir *d, const unsigned char *p,
-    size_t len)
+scan_personal_stream(struct asy_clear_scan *sc, struct dir *d,
+    const unsigned char *p, size_t len)
 {
 	struct asy_buf *b = &sc->scratch;
 	size_t keep;

@@ -201,8 +201,8 @@ asy_radiotap_parse(const unsigned char *p, size_t len, struct asy_radiotap *rt,
 	/* The presence words, then the fields after the last one. */
 	for (off = 4;; off += 4) {
 		if (off + 4 > it_len) {
-			asy_why(why, why_len, "radiotap presence words run past "
-			    "its length %zu", it_len);
+			asy_why(why, why_len, "radiotap presence words run "
+			    "past its length %zu", it_len);
 			return ASY_E_INPUT;
 		}
 		if (++nwords > MAX_PRESENT) {
@@ -266,14 +266,15 @@ asy_radiotap_parse(const unsigned char *p, size_t len, struct asy_radiotap *rt,
 				off = next_ns;
 			off = (off + 1) & ~(size_t)1;
 			if (off + 6 > it_len) {
-				asy_why(why, why_len, "radiotap vendor namespace "
-				    "runs past its length %zu", it_len);
+				asy_why(why, why_len, "radiotap vendor "
+				    "namespace runs past its length %zu",
+				    it_len);
 				return ASY_E_INPUT;
 			}
 			next_ns = off + 6 + le16(p + off + 4);
 			if (next_ns > it_len) {
-				asy_why(why, why_len, "radiotap vendor data runs "
-				    "past its length %zu", it_len);
+				asy_why(why, why_len, "radiotap vendor data "
+				    "runs past its length %zu", it_len);
 				return ASY_E_INPUT;
 			}
 			off += 6;
@@ -1354,7 +1355,8 @@ judge_bss(const struct asy_wifi *w, size_t bi, const char *declared,
 	int r = 0;
 
 	for (size_t i = 0; i < ASY_ELEMENTSOF(sec_rules); i++) {
-		if (sec_rules[i].sec != b->sec || (sec_rules[i].mfp != MFP_ANY &&
+		if (sec_rules[i].sec != b->sec ||
+		    (sec_rules[i].mfp != MFP_ANY &&
 		    sec_rules[i].mfp != (int)b->mfp))
 			continue;
 		r = add_note(j, sec_rules[i].grade, bi, 0,
@@ -1550,8 +1552,8 @@ asy_wifi_render_text(struct asy_buf *b, const struct asy_wifi *w,
 	    "bad FCS\n", w->frames, asy_capture_linktype_name(w->linktype),
 	    w->undecoded, w->bad_fcs);
 	if (r == 0 && w->bss_over > 0)
-		r = asy_buf_printf(b, "frames of networks over the table's cap: "
-		    "%lu\n", w->bss_over);
+		r = asy_buf_printf(b, "frames of networks over the table's "
+		    "cap: %lu\n", w->bss_over);
 	if (r == 0)
 		r = asy_buf_printf(b, "networks: %zu\n", w->n_bss);
 	for (size_t i = 0; i < w->n_bss && r == 0; i++) {
@@ -1641,7 +1643,8 @@ asy_wifi_render_xml(struct asy_buf *b, const char *file,
 			r = asy_buf_put_attr(b, "group",
 			    asy_wifi_ciphers(s->group, gr, sizeof(gr)));
 		if (r == 0)
-			r = asy_buf_put_attr(b, "mfp", asy_wifi_mfp_name(s->mfp));
+			r = asy_buf_put_attr(b, "mfp",
+			    asy_wifi_mfp_name(s->mfp));
 		if (r == 0)
 			r = asy_buf_put_attr(b, "wps", yesno(s->wps));
 		if (r == 0)

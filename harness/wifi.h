@@ -194,7 +194,7 @@ int	asy_wifi_feed(struct asy_wifi *w, const struct asy_frame *f);
 int	asy_wifi_end(struct asy_wifi *w);
 void	asy_wifi_free(struct asy_wifi *w);
 
-/* ---- live ------------------------------------------------------------------ */
+/* ---- live ---------------------------------------------------------------- */
 
 struct asy_wifi_live_opts {
 	const char	*ifname;	/* a monitor-mode interface */

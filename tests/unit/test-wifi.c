@@ -442,8 +442,9 @@ END_TEST
 
 START_TEST(test_judge_bad_bssid)
 {
-	static const char *const bad[] = { "02:00:00:00:05", "zz:00:00:00:05:00",
-	    "02:00:00:00:05:000", "", "02:00:00:00:05:0g" };
+	static const char *const bad[] = { "02:00:00:00:05",
+	    "zz:00:00:00:05:00", "02:00:00:00:05:000", "",
+	    "02:00:00:00:05:0g" };
 	struct asy_wifi *w = analyse("wpa2-psk");
 	struct asy_wifi_judgement j;
 

@@ -494,7 +494,8 @@ gen_open_provisioning(const char *dir)
 	    "Content-Type: application/json\r\n\r\n"
 	    "{\"ssid\": \"HomeNet\", \"password\": \"s3cret-pass\", "
 	    "\"owner\": \"owner@example.com\"}";
-	static const char udp[] = "{\"cmd\":\"join\",\"wifi_key\":\"abc12345\"}";
+	static const char udp[] =
+	    "{\"cmd\":\"join\",\"wifi_key\":\"abc12345\"}";
 	unsigned char b[6];
 	size_t sub;
 
