@@ -24,6 +24,8 @@
 /* Defaults and caps for the options. */
 #define DEF_SNAPLEN	262144UL
 #define MAX_SNAPLEN	262144UL
+/* 802.11: the largest MPDU (11454 bytes) with room for radiotap. */
+#define DEF_SNAPLEN_80211 65535UL
 #define MAX_BUFFER	(1UL << 30)
 /* The thread looks at the stop flag at least this often. */
 #define POLL_MS		50
@@ -85,9 +87,50 @@ seterr(char *errbuf, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int
-asy_capture_open(const struct asy_capture_opts *o, struct asy_capture **out,
-    char *errbuf, size_t errlen)
+/* The 802.11 link types, best first: radiotap, then plain frames. */
+static const int dlt_80211[] = { DLT_IEEE802_11_RADIO, DLT_IEEE802_11 };
+
+/* Switch an activated handle to an 802.11 link type; ASY_E_INPUT when the
+ * interface offers none (it is not in monitor mode). */
+static int
+use_80211(pcap_t *p, const char *ifname, char *errbuf, size_t errlen)
+{
+	int *dlts = NULL, n, cur = pcap_datalink(p), r = ASY_E_INPUT;
+
+	n = pcap_list_datalinks(p, &dlts);
+	for (size_t k = 0; k < ASY_ELEMENTSOF(dlt_80211) && r < 0; k++) {
+		if (cur == dlt_80211[k]) {
+			r = 0;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			if (dlts[i] != dlt_80211[k])
+				continue;
+			if (pcap_set_datalink(p, dlt_80211[k]) == 0)
+				r = 0;
+			break;
+		}
+	}
+	if (dlts != NULL)
+		pcap_free_datalinks(dlts);
+	if (r < 0)
+		seterr(errbuf, errlen, "%s: not a monitor-mode Wi-Fi interface "
+		    "(its link type is %s, not 802.11 radiotap); put it in "
+		    "monitor mode or name the monitor interface", ifname,
+		    asy_capture_linktype_name(cur));
+	return r;
+}
+
+/*
+ * Open and activate a handle.  monitor: an 802.11 monitor-mode handle
+ * (radiotap or plain 802.11 frames, no promiscuous mode, no filter) and
+ * errors told apart: ASY_E_NOTFOUND (no such interface), ASY_E_INPUT (not
+ * in monitor mode), ASY_E_IO (the rest: permission, ...).  Otherwise every
+ * error is ASY_E_IO.
+ */
+static int
+capture_open(const struct asy_capture_opts *o, int monitor,
+    struct asy_capture **out, char *errbuf, size_t errlen)
 {
 	char eb[PCAP_ERRBUF_SIZE];
 	struct bpf_program prog;
@@ -126,7 +169,7 @@ asy_capture_open(const struct asy_capture_opts *o, struct asy_capture **out,
 	if (snaplen > MAX_SNAPLEN)
 		snaplen = MAX_SNAPLEN;
 	if (pcap_set_snaplen(c->p, (int)snaplen) != 0 ||
-	    pcap_set_promisc(c->p, 1) != 0 ||
+	    pcap_set_promisc(c->p, !monitor) != 0 ||
 	    pcap_set_timeout(c->p, BLOCK_MS) != 0 ||
 	    (o->buffer > 0 && pcap_set_buffer_size(c->p,
 	    (int)(o->buffer > MAX_BUFFER ? MAX_BUFFER : o->buffer)) != 0)) {
@@ -144,12 +187,19 @@ asy_capture_open(const struct asy_capture_opts *o, struct asy_capture **out,
 		    pcap_statustostr(st), msg != NULL && *msg ? " (" : "",
 		    msg != NULL ? msg : "", msg != NULL && *msg ? ")" : "");
 		r = ASY_E_IO;
+		if (monitor && st == PCAP_ERROR_NO_SUCH_DEVICE)
+			r = ASY_E_NOTFOUND;
 		goto out;
+	}
+	if (monitor) {
+		r = use_80211(c->p, o->ifname, errbuf, errlen);
+		if (r < 0)
+			goto out;
 	}
 	if (st > 0)
 		asy_debug("%s: %s: %s", o->ifname, pcap_statustostr(st),
 		    pcap_geterr(c->p));
-	if (o->filter != NULL) {
+	if (o->filter != NULL && !monitor) {
 		if (pcap_compile(c->p, &prog, o->filter, 1,
 		    PCAP_NETMASK_UNKNOWN) < 0) {
 			seterr(errbuf, errlen, "%s: filter \"%s\": %s",
@@ -186,6 +236,40 @@ out:
 	}
 	*out = c;
 	return 0;
+}
+
+int
+asy_capture_open(const struct asy_capture_opts *o, struct asy_capture **out,
+    char *errbuf, size_t errlen)
+{
+	return capture_open(o, 0, out, errbuf, errlen);
+}
+
+int
+asy_capture_open_monitor(const char *ifname, unsigned long snaplen,
+    unsigned long file_cap, struct asy_capture **out, char *errbuf,
+    size_t errlen)
+{
+	struct asy_capture_opts o = {
+		.ifname = ifname,
+		.snaplen = snaplen == 0 ? DEF_SNAPLEN_80211 : snaplen,
+		.file_cap = file_cap,
+	};
+
+	return capture_open(&o, 1, out, errbuf, errlen);
+}
+
+unsigned long long
+asy_capture_packets(struct asy_capture *c)
+{
+	unsigned long long n;
+
+	if (c == NULL)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	n = c->dumper != NULL ? c->packets : 0;
+	pthread_mutex_unlock(&c->mu);
+	return n;
 }
 
 /* In the thread, with the mutex held (inside pcap_dispatch()). */
@@ -539,6 +623,31 @@ asy_capture_each(const char *path, asy_frame_fn *fn, void *ctx,
 out:
 	pcap_close(p);
 	return r;
+}
+
+int
+asy_capture_file_linktype(const char *path, int *linktype, char *errbuf,
+    size_t errlen)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p;
+
+	p = pcap_open_offline(path, eb);
+	if (p == NULL) {
+		seterr(errbuf, errlen, "%s", eb);
+		return ASY_E_IO;
+	}
+	*linktype = pcap_datalink(p);
+	pcap_close(p);
+	return 0;
+}
+
+const char *
+asy_capture_linktype_name(int linktype)
+{
+	const char *n = pcap_datalink_val_to_name(linktype);
+
+	return n != NULL ? n : "unknown";
 }
 
 const char *

@@ -41,6 +41,21 @@ struct asy_capture_stats {
 int	asy_capture_open(const struct asy_capture_opts *o,
 	    struct asy_capture **out, char *errbuf, size_t errlen);
 
+/*
+ * Open a monitor-mode Wi-Fi interface for listening only (nothing is ever
+ * sent): 802.11 frames with radiotap headers (plain 802.11 when that is
+ * all it offers), not promiscuous, no filter; snaplen 0 is 65535.  The
+ * rest is as for asy_capture_open().  Errors: ASY_E_NOTFOUND (no such
+ * interface), ASY_E_INPUT (not in monitor mode: no 802.11 link type),
+ * ASY_E_IO (permission and the rest); errbuf says which.
+ */
+int	asy_capture_open_monitor(const char *ifname, unsigned long snaplen,
+	    unsigned long file_cap, struct asy_capture **out, char *errbuf,
+	    size_t errlen);
+
+/* Packets written to the current file so far (0 without one). */
+unsigned long long asy_capture_packets(struct asy_capture *c);
+
 /* Start the capture thread (after privileges are dropped).  Packets seen
  * while no file is current are counted and dropped on the floor. */
 int	asy_capture_start(struct asy_capture *c);
@@ -81,6 +96,15 @@ typedef int asy_frame_fn(const struct asy_frame *f, void *ctx);
  */
 int	asy_capture_each(const char *path, asy_frame_fn *fn, void *ctx,
 	    char *errbuf, size_t errlen);
+
+/* The link type of the pcap file at path: 0, or ASY_E_IO with libpcap's
+ * message (not a pcap file, unreadable). */
+int	asy_capture_file_linktype(const char *path, int *linktype,
+	    char *errbuf, size_t errlen);
+
+/* libpcap's name of a link type ("EN10MB", "IEEE802_11_RADIO"), or
+ * "unknown"; static. */
+const char *asy_capture_linktype_name(int linktype);
 
 /* libpcap's version string, for the report's tool list. */
 const char *asy_capture_version(void);

@@ -30,6 +30,7 @@
 #include "serve.h"
 #include "template.h"
 #include "util.h"
+#include "wifi.h"
 #include "xml.h"
 
 struct command {
@@ -1056,6 +1057,8 @@ static const struct command commands[] = {
 	  "(default: .);\n"
 	  "                         existing files are never overwritten\n",
 	  NULL },
+	{ "wifi", asy_cmd_wifi, asy_cmd_wifi_summary, asy_cmd_wifi_usage,
+	  asy_cmd_wifi_help, NULL },
 	{ "verify", cmd_verify,
 	  "Check a run folder against its SHA-256 manifest.",
 	  "RUNDIR",

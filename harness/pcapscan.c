@@ -372,7 +372,7 @@ struct seen_key {
 	char		*value;
 };
 
-struct scan {
+struct asy_clear_scan {
 	const struct asy_clear_opts *o;
 	size_t		  max;		/* findings this call may add */
 	size_t		  added;
@@ -420,7 +420,7 @@ stream_hash(int v6, const unsigned char *a, unsigned ap,
 }
 
 static void
-stream_unlink(struct scan *sc, int idx)
+stream_unlink(struct asy_clear_scan *sc, int idx)
 {
 	struct stream *s = &sc->st[idx];
 	int *pp = &sc->bucket[s->bucket];
@@ -433,7 +433,7 @@ stream_unlink(struct scan *sc, int idx)
 
 /* The stream of k and the direction of k in it (0: from a). */
 static struct stream *
-stream_get(struct scan *sc, const struct pkt *k, int *dir)
+stream_get(struct asy_clear_scan *sc, const struct pkt *k, int *dir)
 {
 	size_t alen = k->v6 ? 16 : 4;
 	const unsigned char *a = k->src, *b = k->dst;
@@ -580,7 +580,7 @@ asy_clear_findings_free(struct asy_clear_finding *f, size_t n)
 /* Has (kind, proto, value) been found already?  If not, remember it.
  * 1 seen, 0 new, ASY_E_NOMEM. */
 static int
-seen_before(struct scan *sc, const char *kind, const char *proto,
+seen_before(struct asy_clear_scan *sc, const char *kind, const char *proto,
     const char *value)
 {
 	struct seen_key *key;
@@ -612,7 +612,7 @@ seen_before(struct scan *sc, const char *kind, const char *proto,
  * is printable already and at most MAX_WHAT bytes.
  */
 static void
-found(struct scan *sc, const char *kind, const char *proto,
+found(struct asy_clear_scan *sc, const char *kind, const char *proto,
     const char *value, const char *what)
 {
 	struct asy_clear_finding *f;
@@ -657,7 +657,7 @@ shown(const void *p, size_t len)
 
 /* A login of user (or of nobody known) whose password went in clear. */
 static void
-found_login(struct scan *sc, const char *proto, const char *label,
+found_login(struct asy_clear_scan *sc, const char *proto, const char *label,
     const unsigned char *user, size_t user_len, int have_user)
 {
 	char *u = NULL, *what = NULL;
@@ -726,7 +726,7 @@ b64_decode(const unsigned char *p, size_t len, struct asy_buf *b)
 }
 
 static void
-http_basic(struct scan *sc, const unsigned char *p, size_t len)
+http_basic(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	struct asy_buf b;
 	char *u = NULL, *what = NULL;
@@ -759,7 +759,7 @@ out:
 
 /* username="X" or username=X in a Digest header of len bytes at p. */
 static void
-http_digest(struct scan *sc, const unsigned char *p, size_t len)
+http_digest(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	char *u = NULL, *what = NULL;
 	size_t i, e;
@@ -799,7 +799,7 @@ http_digest(struct scan *sc, const unsigned char *p, size_t len)
 
 /* Authorization headers in a payload (any TCP port). */
 static void
-scan_http_auth(struct scan *sc, const unsigned char *p, size_t len)
+scan_http_auth(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	for (size_t i = 0; i < len && sc->err == 0; i++) {
 		size_t v;
@@ -916,7 +916,7 @@ mqtt_connect(const unsigned char *p, size_t len, unsigned *flags,
 }
 
 static void
-scan_mqtt(struct scan *sc, const unsigned char *p, size_t len)
+scan_mqtt(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	const unsigned char *user;
 	size_t user_len;
@@ -981,7 +981,7 @@ ber_tl(const unsigned char *p, size_t len, size_t *off, unsigned *tag,
 }
 
 static void
-scan_snmp(struct scan *sc, const unsigned char *p, size_t len)
+scan_snmp(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	static const char *const shown_names[] = { "public", "private" };
 	size_t off = 0, vlen, version = 0;
@@ -1131,8 +1131,8 @@ word_is(const unsigned char *l, size_t b, size_t e, const char *lit)
 
 /* A whole line the client sent on a line service. */
 static void
-client_line(struct scan *sc, struct stream *s, int svc, const unsigned char
-    *l, size_t len)
+client_line(struct asy_clear_scan *sc, struct stream *s, int svc,
+    const unsigned char *l, size_t len)
 {
 	const char *proto = line_services[svc].proto;
 	const char *label = line_services[svc].label;
@@ -1184,7 +1184,7 @@ client_line(struct scan *sc, struct stream *s, int svc, const unsigned char
 }
 
 static void
-client_byte(struct scan *sc, struct stream *s, struct dir *d, int svc,
+client_byte(struct asy_clear_scan *sc, struct stream *s, struct dir *d, int svc,
     unsigned char c)
 {
 	if (c == '\r' || c == '\n') {
@@ -1211,8 +1211,8 @@ line_service(const struct pkt *k)
 }
 
 static void
-scan_lines(struct scan *sc, struct stream *s, int dir, const unsigned char *p,
-    size_t len)
+scan_lines(struct asy_clear_scan *sc, struct stream *s, int dir,
+    const unsigned char *p, size_t len)
 {
 	int svc = line_service(sc->k);
 	unsigned port;
@@ -1260,7 +1260,7 @@ contains_ci(const unsigned char *h, size_t hlen, const char *needle,
 }
 
 static void
-scan_personal(struct scan *sc, const unsigned char *p, size_t len)
+scan_personal(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
 	const char *proto = pkt_proto(sc->k);
 	const char *const *nd = sc->o != NULL ? sc->o->needles : NULL;
@@ -1308,8 +1308,8 @@ scan_personal(struct scan *sc, const unsigned char *p, size_t len)
 
 /* Scan the tail of d and p together, then keep the end as the tail. */
 static void
-scan_personal_stream(struct scan *sc, struct dir *d, const unsigned char *p,
-    size_t len)
+scan_personal_stream(struct asy_clear_scan *sc, struct dir *d,
+    const unsigned char *p, size_t len)
 {
 	struct asy_buf *b = &sc->scratch;
 	size_t keep;
@@ -1326,6 +1326,130 @@ scan_personal_stream(struct scan *sc, struct dir *d, const unsigned char *p,
 	keep = b->len < TAIL_LEN ? b->len : TAIL_LEN;
 	memcpy(d->tail, b->data + b->len - keep, keep);
 	d->tail_len = keep;
+}
+
+/* ---- secrets in form and JSON fields ------------------------------------ */
+
+/* Field names whose value is a secret, as provisioning APIs name them
+ * (compared ignoring case; the whole name must match). */
+static const struct {
+	const char	*name;
+	const char	*label;
+} secret_fields[] = {
+	{ "psk",		"Wi-Fi passphrase" },
+	{ "wpa_psk",		"Wi-Fi passphrase" },
+	{ "wpa-psk",		"Wi-Fi passphrase" },
+	{ "wifi_password",	"Wi-Fi password" },
+	{ "wifi_pass",		"Wi-Fi password" },
+	{ "wifi_key",		"Wi-Fi key" },
+	{ "wifipassword",	"Wi-Fi password" },
+	{ "passphrase",		"passphrase" },
+	{ "password",		"password" },
+	{ "passwd",		"password" },
+	{ "pass",		"password" },
+	{ "pwd",		"password" },
+	{ "secret",		"secret" },
+};
+
+/* Longest field name looked at. */
+#define MAX_FIELD_NAME	32
+
+static int
+name_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int
+secret_field(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < ASY_ELEMENTSOF(secret_fields); i++)
+		if (strlen(secret_fields[i].name) == n &&
+		    istarts(p, n, secret_fields[i].name))
+			return (int)i;
+	return -1;
+}
+
+static int
+blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Is there a non-empty form value at p[v]? */
+static int
+form_value(const unsigned char *p, size_t len, size_t v)
+{
+	return v < len && p[v] != '&' && !blank(p[v]) && p[v] != ';';
+}
+
+/* Is there a JSON value other than "" and null after the name's closing
+ * quote at p[v]? */
+static int
+json_value(const unsigned char *p, size_t len, size_t v)
+{
+	size_t e;
+
+	while (v < len && blank(p[v]))
+		v++;
+	if (v >= len || p[v] != ':')
+		return 0;
+	for (v++; v < len && blank(p[v]); v++)
+		;
+	if (v >= len)
+		return 0;
+	if (p[v] == '"')
+		return v + 1 < len && p[v + 1] != '"';
+	/* A number or literal counts when it ends before the payload does
+	 * (a cut "nul" is not a password) and is not null. */
+	for (e = v; e < len && p[e] != ',' && p[e] != '}' && p[e] != ']' &&
+	    !blank(p[e]); e++)
+		;
+	if (e == len || e == v)
+		return 0;
+	return !(e - v == 4 && memcmp(p + v, "null", 4) == 0);
+}
+
+/*
+ * password=..., psk=... (forms, query strings) and "password": "..."
+ * (JSON) with a value; one finding per field name and protocol, the value
+ * never kept.
+ */
+static void
+scan_fields(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
+{
+	if (len > MAX_SCAN)
+		len = MAX_SCAN;
+	for (size_t i = 0; i < len && sc->err == 0; i++) {
+		unsigned char before = i > 0 ? p[i - 1] : '&';
+		size_t e;
+		int idx, json;
+		char *what;
+
+		if (!name_byte(p[i]) || (i > 0 && name_byte(before)))
+			continue;
+		for (e = i; e < len && e - i <= MAX_FIELD_NAME &&
+		    name_byte(p[e]); e++)
+			;
+		if (e >= len || e - i > MAX_FIELD_NAME)
+			continue;
+		json = before == '"' && p[e] == '"';
+		if (!json && !(p[e] == '=' && (before == '&' ||
+		    before == '?' || before == ';' || blank(before))))
+			continue;
+		idx = secret_field(p + i, e - i);
+		if (idx < 0 || !(json ? json_value(p, len, e + 1) :
+		    form_value(p, len, e + 1)))
+			continue;
+		what = asy_strdup_printf("%s in %s field \"%s\" in clear "
+		    "(value not shown)", secret_fields[idx].label,
+		    json ? "JSON" : "form", secret_fields[idx].name);
+		found(sc, K_CRED, pkt_proto(sc->k), secret_fields[idx].name,
+		    what);
+		free(what);
+		i = e;
+	}
 }
 
 /* ---- TCP and UDP --------------------------------------------------------- */
@@ -1378,7 +1502,7 @@ new_bytes(struct dir *d, const struct pkt *k, const unsigned char **p,
 }
 
 static void
-scan_tcp(struct scan *sc, const struct pkt *k)
+scan_tcp(struct asy_clear_scan *sc, const struct pkt *k)
 {
 	const unsigned char *p = k->data;
 	size_t len = k->len;
@@ -1415,11 +1539,13 @@ scan_tcp(struct scan *sc, const struct pkt *k)
 			scan_mqtt(sc, p, len);
 	}
 	scan_lines(sc, s, dir, p, len);
+	if (sc->o != NULL && sc->o->fields)
+		scan_fields(sc, p, len);
 	scan_personal_stream(sc, d, p, len);
 }
 
 static void
-scan_udp(struct scan *sc, const struct pkt *k)
+scan_udp(struct asy_clear_scan *sc, const struct pkt *k)
 {
 	/* DTLS records: encrypted. */
 	if (k->len >= 2 && k->data[0] >= 0x14 && k->data[0] <= 0x17 &&
@@ -1428,36 +1554,41 @@ scan_udp(struct scan *sc, const struct pkt *k)
 	if (k->sport == 161 || k->dport == 161 || k->sport == 162 ||
 	    k->dport == 162)
 		scan_snmp(sc, k->data, k->len);
+	if (sc->o != NULL && sc->o->fields)
+		scan_fields(sc, k->data, k->len);
 	scan_personal(sc, k->data, k->len);
+}
+
+/* One decoded packet of the current frame. */
+static void
+scan_pkt(struct asy_clear_scan *sc, const struct pkt *k)
+{
+	sc->k = k;
+	if (k->proto == IPPROTO_TCP_)
+		scan_tcp(sc, k);
+	else
+		scan_udp(sc, k);
+	sc->k = NULL;
 }
 
 static int
 on_frame(const struct asy_frame *f, void *ctx)
 {
-	struct scan *sc = ctx;
+	struct asy_clear_scan *sc = ctx;
 	struct pkt k;
 
 	memset(&k, 0, sizeof(k));
 	sc->frame = f->no;
-	if (decode_frame(f, &k) < 0)
-		return 0;
-	sc->k = &k;
-	if (k.proto == IPPROTO_TCP_)
-		scan_tcp(sc, &k);
-	else
-		scan_udp(sc, &k);
-	sc->k = NULL;
+	if (decode_frame(f, &k) == 0)
+		scan_pkt(sc, &k);
 	return sc->err != 0 || sc->added >= sc->max;
 }
 
 int
-asy_pcap_cleartext(const char *path, const struct asy_clear_opts *o,
-    struct asy_clear_finding **f, size_t *n, char *why, size_t why_len)
+asy_clear_scan_new(const struct asy_clear_opts *o,
+    struct asy_clear_scan **out)
 {
-	struct scan *sc;
-	char eb[256] = "";
-	size_t n0 = *n;
-	int r;
+	struct asy_clear_scan *sc;
 
 	sc = calloc(1, sizeof(*sc));
 	if (sc == NULL)
@@ -1465,34 +1596,74 @@ asy_pcap_cleartext(const char *path, const struct asy_clear_opts *o,
 	sc->o = o;
 	sc->max = o != NULL && o->max_findings > 0 ? o->max_findings :
 	    DEF_FINDINGS;
-	sc->f = *f;
-	sc->n = n0;
-	sc->cap = n0;
 	for (size_t i = 0; i < N_BUCKETS; i++)
 		sc->bucket[i] = -1;
 	asy_buf_init(&sc->scratch, TAIL_LEN + MAX_SCAN);
 	sc->st = calloc(MAX_STREAMS, sizeof(*sc->st));
 	if (sc->st == NULL) {
-		r = ASY_E_NOMEM;
-		goto out;
+		free(sc);
+		return ASY_E_NOMEM;
 	}
-	r = asy_capture_each(path, on_frame, sc, eb, sizeof(eb));
-	if (r < 0) {
-		asy_debug("%s: %s", path, eb);
-		if (why != NULL && why_len > 0)
-			snprintf(why, why_len, "%s: %s", path, eb);
-		goto out;
-	}
-	r = sc->err;
-out:
-	if (r < 0) {
-		/* Leave the caller's list as it was (it may have moved). */
-		for (size_t i = n0; i < sc->n; i++)
-			finding_free(&sc->f[i]);
-		sc->n = n0;
-	}
-	*f = sc->f;
-	*n = sc->n;
+	*out = sc;
+	return 0;
+}
+
+int
+asy_clear_scan_ip(struct asy_clear_scan *sc, unsigned long frame,
+    const void *ip, size_t len)
+{
+	struct pkt k;
+
+	if (sc == NULL)
+		return ASY_E_INTERNAL;
+	if (sc->err != 0)
+		return sc->err;
+	memset(&k, 0, sizeof(k));
+	sc->frame = frame;
+	if (ip != NULL && decode_ip(ip, len, ip_version_type(ip, len),
+	    &k) == 0 && sc->added < sc->max)
+		scan_pkt(sc, &k);
+	return sc->err;
+}
+
+size_t
+asy_clear_scan_count(const struct asy_clear_scan *sc)
+{
+	return sc != NULL ? sc->n : 0;
+}
+
+int
+asy_clear_scan_take(struct asy_clear_scan *sc, struct asy_clear_finding **f,
+    size_t *n)
+{
+	struct asy_clear_finding *nf;
+
+	if (sc == NULL || sc->n == 0)
+		return 0;
+	if (*n > SIZE_MAX / sizeof(*nf) - sc->n)
+		return ASY_E_NOMEM;
+	nf = realloc(*f, (*n + sc->n) * sizeof(*nf));
+	if (nf == NULL)
+		return ASY_E_NOMEM;
+	/* The strings move with the structures. */
+	memcpy(nf + *n, sc->f, sc->n * sizeof(*nf));
+	*f = nf;
+	*n += sc->n;
+	free(sc->f);
+	sc->f = NULL;
+	sc->n = 0;
+	sc->cap = 0;
+	return 0;
+}
+
+void
+asy_clear_scan_free(struct asy_clear_scan *sc)
+{
+	if (sc == NULL)
+		return;
+	for (size_t i = 0; i < sc->n; i++)
+		finding_free(&sc->f[i]);
+	free(sc->f);
 	for (size_t i = 0; i < sc->n_keys; i++)
 		free(sc->keys[i].value);
 	free(sc->keys);
@@ -1501,5 +1672,29 @@ out:
 	free(sc->st);
 	asy_buf_release(&sc->scratch);
 	free(sc);
+}
+
+int
+asy_pcap_cleartext(const char *path, const struct asy_clear_opts *o,
+    struct asy_clear_finding **f, size_t *n, char *why, size_t why_len)
+{
+	struct asy_clear_scan *sc = NULL;
+	char eb[256] = "";
+	int r;
+
+	r = asy_clear_scan_new(o, &sc);
+	if (r < 0)
+		return r;
+	r = asy_capture_each(path, on_frame, sc, eb, sizeof(eb));
+	if (r < 0) {
+		asy_debug("%s: %s", path, eb);
+		asy_why(why, why_len, "%s: %s", path, eb);
+		goto out;
+	}
+	r = sc->err;
+	if (r == 0)
+		r = asy_clear_scan_take(sc, f, n);
+out:
+	asy_clear_scan_free(sc);
 	return r;
 }

@@ -29,6 +29,10 @@ struct asy_clear_opts {
 					   (declared serial numbers, ...),
 					   NULL-terminated, or NULL */
 	int		 emails;	/* also any e-mail address */
+	int		 fields;	/* also secrets in form and JSON
+					   fields (psk=..., "password":
+					   "..."), as provisioning sends
+					   them */
 	size_t		 max_findings;	/* 0: 100 */
 };
 
@@ -46,5 +50,28 @@ int	asy_pcap_cleartext(const char *path, const struct asy_clear_opts *o,
 	    struct asy_clear_finding **f, size_t *n, char *why,
 	    size_t why_len);
 void	asy_clear_findings_free(struct asy_clear_finding *f, size_t n);
+
+/*
+ * The same scanner for IP packets that come from elsewhere than an
+ * Ethernet-like pcap (802.11 data frames after their LLC/SNAP header, see
+ * wifi.c).  asy_clear_scan_new() makes one (o may be NULL; it must outlive
+ * the scan); asy_clear_scan_ip() feeds one IPv4 or IPv6 packet (told apart
+ * by its first byte) of frame number frame: what is not TCP or UDP, or
+ * fails a bounds check, is skipped; 0 or ASY_E_NOMEM (the scan is then
+ * spent).  asy_clear_scan_count() says how many findings the scan holds;
+ * asy_clear_scan_take() appends them to *f / *n (0, or ASY_E_NOMEM with
+ * both unchanged) and empties the scan.  asy_clear_scan_free() accepts
+ * NULL.
+ */
+struct asy_clear_scan;
+
+int	asy_clear_scan_new(const struct asy_clear_opts *o,
+	    struct asy_clear_scan **out);
+int	asy_clear_scan_ip(struct asy_clear_scan *sc, unsigned long frame,
+	    const void *ip, size_t len);
+size_t	asy_clear_scan_count(const struct asy_clear_scan *sc);
+int	asy_clear_scan_take(struct asy_clear_scan *sc,
+	    struct asy_clear_finding **f, size_t *n);
+void	asy_clear_scan_free(struct asy_clear_scan *sc);
 
 #endif
