@@ -1436,6 +1436,7 @@ static const struct {
 	{ "ssh",	ASY_VIA_SSH },
 	{ "command",	ASY_VIA_COMMAND },
 	{ "wait",	ASY_VIA_WAIT },
+	{ "serial",	ASY_VIA_SERIAL },
 };
 
 static void
@@ -1454,8 +1455,8 @@ load_step(struct loader *L, const struct asy_xnode *un, const char *name,
 		if (strcmp(via, vias[i].name) == 0)
 			st->via = vias[i].via;
 	if (st->via == ASY_VIA_NONE) {
-		LERR(L, n->line, "<%s> has no via=\"http|ssh|command\"; say "
-		    "how assay reaches the device for this step", name);
+		LERR(L, n->line, "<%s> has no via=\"http|ssh|serial|command\"; "
+		    "say how assay reaches the device for this step", name);
 		return;
 	}
 	if (st->via == ASY_VIA_WAIT && strcmp(name, "trigger") != 0) {
@@ -1493,6 +1494,16 @@ load_step(struct loader *L, const struct asy_xnode *un, const char *name,
 		break;
 	case ASY_VIA_HTTP:
 	case ASY_VIA_SSH:
+	case ASY_VIA_SERIAL:
+		if (st->via == ASY_VIA_SERIAL && t->serial == NULL)
+			LERR(L, n->line, "<%s via=\"serial\">, but DUT %s has "
+			    "no serial port; add serial=\"ID\" to its <dut>",
+			    name, t->name);
+		if (st->via == ASY_VIA_SERIAL && st->cred != NULL &&
+		    (st->cred->ssh_key || st->cred->user == NULL))
+			LERR(L, n->line, "<%s via=\"serial\"> logs in at the "
+			    "console's prompt with a user and a password; "
+			    "credential %s is not one", name, st->cred->id);
 		if (n->text == NULL || asy_str_blank(n->text)) {
 			LERR(L, n->line, "<%s via=\"%s\"> is empty; write the "
 			    "%s inside it", name, via, st->via == ASY_VIA_HTTP ?

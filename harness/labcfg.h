@@ -72,6 +72,7 @@ enum asy_lab_via {
 	ASY_VIA_SSH,
 	ASY_VIA_COMMAND,
 	ASY_VIA_WAIT,
+	ASY_VIA_SERIAL,
 };
 
 struct asy_lab_step {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "console.h"
 #include "httpc.h"
 #include "journal.h"
 #include "log.h"
@@ -431,6 +432,39 @@ asy_live_secret(const struct asy_live *lv, const struct asy_lab_cred *c,
 	return NULL;
 }
 
+/*
+ * The DUT's serial port, opened now: a lab's port (/dev/ttyUSB0) is
+ * commonly root's or dialout's, and the assessing child will not be.  A
+ * port that cannot be opened is recorded for the tests that need it.
+ */
+static int
+open_console(struct asy_live *lv)
+{
+	struct asy_serial_cfg cfg;
+	char why[256];
+	int r;
+
+	asy_buf_init(&lv->console_log, (size_t)4 << 20);
+	if (lv->dut->serial == NULL)
+		return 0;
+	why[0] = '\0';
+	r = asy_serial_cfg_from_lab(&cfg, lv->dut->serial);
+	if (r == 0)
+		r = asy_console_open(&cfg, &lv->console, why, sizeof(why));
+	if (r == ASY_E_NOMEM)
+		return r;
+	if (r < 0) {
+		lv->console = NULL;
+		lv->console_error = asy_strdup_printf("the serial port %s "
+		    "cannot be used: %s", lv->dut->serial->path, *why ? why :
+		    asy_strerror(r));
+		return lv->console_error ? 0 : ASY_E_NOMEM;
+	}
+	asy_console_transcript(lv->console, &lv->console_log, NULL,
+	    (size_t)4 << 20);
+	return 0;
+}
+
 int
 asy_live_open(const struct asy_live_opts *o, const struct asy_decl *decl,
     const char *work, struct asy_live **out)
@@ -483,6 +517,8 @@ asy_live_open(const struct asy_live_opts *o, const struct asy_decl *decl,
 	}
 done:
 	free(filter);
+	if (r == 0)
+		r = open_console(lv);
 	if (r == 0)
 		r = load_secrets(lv);
 	if (r == 0)
@@ -978,5 +1014,8 @@ asy_live_free(struct asy_live *lv)
 		asy_secret_free(lv->secrets[i].secret);
 	free(lv->secrets);
 	asy_tc_state_free(lv->tc);
+	asy_console_close(lv->console);
+	free(lv->console_error);
+	asy_buf_release(&lv->console_log);
 	free(lv);
 }

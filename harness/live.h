@@ -27,6 +27,7 @@
 #include "util.h"
 
 struct asy_journal;
+struct asy_console;
 
 struct asy_live {
 	const struct asy_lab		*lab;
@@ -69,6 +70,14 @@ struct asy_live {
 		int		 err;		/* then why */
 	}			*secrets;
 	size_t			 n_secrets;
+	/* The DUT's serial console (console.h), opened at asy_live_open()
+	 * while still privileged; NULL with console_error set when it could
+	 * not be, or NULL and no error when the DUT has no serial port.
+	 * Its transcript (every byte both ways, timestamped, secrets masked)
+	 * goes to console_log. */
+	struct asy_console	*console;
+	char			*console_error;
+	struct asy_buf		 console_log;
 	/* The run's journal (run.c), or NULL: discovery is recorded in it,
 	 * and a resumed run takes its discovery back from it. */
 	struct asy_journal	*journal;

@@ -70,6 +70,8 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	asy_credlist_release(&tc->defaults);
 	asy_credlist_release(&tc->communities);
 	asy_tc_upd_free(tc->upd, tc->n_upd);
+	asy_console_result_release(&tc->con);
+	free(tc->con_transcript);
 	free(tc);
 }
 
@@ -1663,4 +1665,34 @@ asy_tc_interval_s(const char *text)
 		}
 	}
 	return -1;
+}
+
+int
+asy_tc_console_save(struct asy_live *lv, char **rel)
+{
+	int r;
+
+	if (lv->console == NULL)
+		return 0;
+	(void)asy_serial_transcript_flush(asy_console_serial(lv->console));
+	asy_freep(rel);
+	r = asy_tc_transcript_save(lv, "console", 0, &lv->console_log, rel);
+	return r == ASY_E_NOMEM ? r : 0;
+}
+
+int
+asy_tc_console(struct asy_live *lv, struct asy_tc_state **out)
+{
+	struct asy_tc_state *tc = asy_tc_state(lv);
+
+	if (tc == NULL)
+		return ASY_E_NOMEM;
+	*out = tc;
+	if (tc->con_done || lv->console == NULL)
+		return 0;
+	tc->con_done = 1;
+	tc->con_err = asy_console_probe(lv->console, NULL, &tc->con);
+	if (tc->con_err == ASY_E_NOMEM)
+		return ASY_E_NOMEM;
+	return asy_tc_console_save(lv, &tc->con_transcript);
 }

@@ -5,6 +5,7 @@
 #ifndef ASSAY_TCSTATE_H
 #define ASSAY_TCSTATE_H
 
+#include "console.h"
 #include "tclib.h"
 
 /* A secure channel assessed once, for the cases that reuse it. */
@@ -31,6 +32,11 @@ struct asy_tc_state {
 	int			 defaults_done;
 	struct asy_tc_upd	*upd;		/* update sessions (tcupdate.c) */
 	size_t			 n_upd;
+	/* The serial console, probed once (tc-5.6-4.c). */
+	int			 con_done;
+	int			 con_err;	/* the probe's error, or 0 */
+	struct asy_console_result con;
+	char			*con_transcript;	/* relative */
 };
 
 /* Images, signatures and the lab's CA of every <update>, read (and the CA
@@ -46,6 +52,21 @@ int	asy_tc_transcript_save(struct asy_live *lv, const char *name,
 /* Append a formatted line to a transcript; a full one stops growing. */
 void	asy_tc_log(struct asy_buf *t, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The DUT's serial console, probed once for the run (console.h), by the
+ * first test that uses it: the probe listens to what the console printed
+ * so far (its boot log), proves what it offers, and leaves it at its shell
+ * or login prompt.  *tc gets lv->tc; tc->con_err is the probe's error and
+ * tc->con its result; its transcript so far is saved and its path is in
+ * tc->con_transcript.  Without a console (lv->console NULL) nothing is
+ * done.  0 or ASY_E_NOMEM.
+ */
+int	asy_tc_console(struct asy_live *lv, struct asy_tc_state **tc);
+
+/* Save the console's transcript as it is now (transcripts/CASE-console.txt);
+ * *rel (freed first) gets its path. */
+int	asy_tc_console_save(struct asy_live *lv, char **rel);
 
 /* lv->tc, created on first use; NULL when out of memory. */
 struct asy_tc_state *asy_tc_state(struct asy_live *lv);

@@ -385,6 +385,50 @@ run_step(struct asy_live *lv, struct asy_tc_upd *s,
 			snprintf(why, len, "SSH: %s", asy_strerror(r));
 		break;
 	}
+	case ASY_VIA_SERIAL: {
+		struct asy_tc_state *tc;
+		char *output = NULL;
+		int status = -1;
+
+		if (lv->console == NULL) {
+			snprintf(why, len, "%s", lv->console_error ?
+			    lv->console_error : "the DUT's serial port is not "
+			    "open");
+			return ASY_E_NOTFOUND;
+		}
+		/* The first use of the console probes it: its boot log is
+		 * read and it is left at its shell or login prompt. */
+		r = asy_tc_console(lv, &tc);
+		if (r < 0)
+			return r;
+		text = expand(st->text, s->url, ca, 0);
+		if (text == NULL)
+			return ASY_E_NOMEM;
+		if (st->cred != NULL && tc->con.kind != ASY_CONSOLE_SHELL) {
+			r = asy_console_login(lv->console, st->cred->user,
+			    secret, st->timeout_ms);
+			if (r == ASY_E_PROTO)	/* no prompt: at a shell */
+				r = 0;
+			else if (r == ASY_E_REFUSED)
+				snprintf(why, len, "the console refused "
+				    "credential %s; check the lab config",
+				    st->cred->id);
+		}
+		if (r == 0)
+			r = asy_console_exec(lv->console, text, st->timeout_ms,
+			    STEP_OUT_MAX, &output, &status);
+		if (output != NULL)
+			asy_buf_puts(out, output);
+		free(output);
+		if (r == 0 && status != 0) {
+			snprintf(why, len, "the command exited with status %d",
+			    status);
+			r = ASY_E_PROTO;
+		} else if (r < 0 && *why == '\0')
+			snprintf(why, len, "serial console: %s",
+			    asy_strerror(r));
+		break;
+	}
 	case ASY_VIA_COMMAND: {
 		struct asy_proc_opts po = { 0 };
 		struct asy_proc_result res;

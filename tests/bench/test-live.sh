@@ -192,6 +192,17 @@ expect "$rep" weak 5.6-2-2 a - FAIL "owner@example.com"
 expect "$rep" weak 5.8-1-2 a PersData-OwnerMail FAIL "unencrypted"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Settings FAIL "stopped answering"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Status PASS "kept answering"
+# The serial console (issue 5): a root shell without login, and secrets in
+# its boot log, named by line and masked in the transcript.
+expect "$rep" weak 5.6-4-2 b - FAIL "a shell without any login"
+expect "$rep" weak 5.6-4-2 b - FAIL "it prints secrets"
+con=$(ls "$tmp"/weak/transcripts/5.6-4-2-console*.txt 2>/dev/null | head -1)
+if [ -n "$con" ] && grep -q "psk=\*\*\*\*\*\*\*\*" "$con" &&
+    ! grep -qE "psk=[^*]" "$con"; then
+	ok "weak: the console transcript shows the PSK line masked"
+else
+	fail "weak: console transcript '$con' missing or not masked"
+fi
 # The update tests (issue 6): assay serves the camera's updates.
 expect "$rep" weak 5.3-2-2 a - PASS "scenarios prepared"
 expect "$rep" weak 5.3-2-2 b UpdMech-Web FAIL "flipped INSTALLED"
@@ -206,7 +217,7 @@ else
 	fail "weak: no update server log with the device's requests ($log)"
 fi
 for c in 5.1-1-2 5.1-3-2 5.1-5-2 5.3-2-2 5.5-1-2 5.5-2-2 5.5-4-2 5.5-6-2 \
-    5.5-7-2 5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.13-1-2; do
+    5.5-7-2 5.6-1-2 5.6-2-2 5.6-4-2 5.8-1-2 5.8-2-2 5.13-1-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "FAIL" ]; then ok "weak: case $c FAIL"; else
 		fail "weak: case $c is '$v', want FAIL"; fi
@@ -329,6 +340,7 @@ expect "$rep" hardened 5.5-4-2 b SoftServ-MQTT PASS "accepted"
 expect "$rep" hardened 5.6-2-2 a - PASS
 expect "$rep" hardened 5.8-2-2 a PersData-History PASS "TLS"
 expect "$rep" hardened 5.13-1-2 b ExtAPI-MQTT PASS "kept answering"
+expect "$rep" hardened 5.6-4-2 b - PASS "asks for a login and refused an invented user"
 expect "$rep" hardened 5.3-1-2 a - PASS "installed the genuine image"
 expect "$rep" hardened 5.3-2-2 b UpdMech-OTA PASS "refused every misuse attempt"
 expect "$rep" hardened 5.3-2-2 b UpdMech-OTA PASS "mitm refused"

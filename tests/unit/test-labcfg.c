@@ -595,6 +595,16 @@ static const struct lc_case cases[] = {
 	  .edit = { { "<version via=\"http\">/version</version>",
 	      "<version via=\"wait\"/>" } },
 	  .expect = { AT("<version via=\"wait\"/>", "only for <trigger>") } },
+	{ .name = "update-serial-without-port",
+	  .edit = { { "<version via=\"http\">/version</version>",
+	      "<version via=\"serial\">cat /etc/version</version>" } },
+	  .expect = { AT("<version via=\"serial\">", "DUT hub has no serial "
+	      "port") } },
+	{ .name = "update-serial-empty",
+	  .edit = { { "<version via=\"http\">/version</version>",
+	      "<version via=\"serial\"/>" } },
+	  .expect = { AT("<version via=\"serial\"/>", "no serial port"),
+	      AT("<version via=\"serial\"/>", "is empty") } },
 	{ .name = "update-command-no-arg",
 	  .edit = { { "<version via=\"command\" timeout=\"5\"><arg>${LABDIR}/"
 	      "read-version.sh</arg><arg>hub</arg></version>",

@@ -1,8 +1,9 @@
 /*
  * The functional test registry (testcases/registry.c) against the
  * catalogues: every registered case and unit exists in its edition, is a
- * functional unit there and needs the network (the only capability the
- * registered tests use so far), and nothing is registered twice.  Also the
+ * functional unit there and needs only what a test can do alone (the
+ * network, the serial port; never an operator or power control), and
+ * nothing is registered twice.  Also the
  * lookup the runner uses.
  */
 #include <check.h>
@@ -71,8 +72,12 @@ START_TEST(registered_units_exist)
 				ck_assert_msg(cu->kind == ASY_KIND_FUNCTIONAL,
 				    "%s %s %s is not functional", tc->edition,
 				    tc->id, cu->id);
-				ck_assert_msg(cu->needs == ASY_NEED_NETWORK,
-				    "%s %s %s needs more than the network",
+				ck_assert_msg(cu->needs != 0 && (cu->needs &
+				    ~(unsigned)(ASY_NEED_NETWORK |
+				    ASY_NEED_SERIAL)) == 0,
+				    "%s %s %s needs more than the network and "
+				    "the serial port (an operator, power): no "
+				    "automated test can do it alone",
 				    tc->edition, tc->id, cu->id);
 				ck_assert(tc->units[j].run != NULL);
 			}
