@@ -308,7 +308,8 @@ asy_rundir_finish(struct asy_rundir *rd)
 	r = walk(rd->work_path, "", 0, &files, NULL);
 	if (r < 0)
 		goto out;
-	qsort(files.v, files.n, sizeof(*files.v), str_cmp);
+	if (files.n > 0)
+		qsort(files.v, files.n, sizeof(*files.v), str_cmp);
 	for (size_t i = 0; i < files.n && r == 0; i++) {
 		char hex[ASY_SHA256_HEX], *full;
 

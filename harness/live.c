@@ -1,6 +1,7 @@
 #include "live.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -444,13 +445,41 @@ open_console(struct asy_live *lv)
 	char why[256];
 	int r;
 
-	asy_buf_init(&lv->console_log, (size_t)4 << 20);
+	if (lv->console_log.max == 0)
+		asy_buf_init(&lv->console_log, (size_t)4 << 20);
 	if (lv->dut->serial == NULL)
 		return 0;
 	why[0] = '\0';
 	r = asy_serial_cfg_from_lab(&cfg, lv->dut->serial);
-	if (r == 0)
+	/* A port that is not there yet or has hung up already (a USB
+	 * adapter that is re-enumerating, a pty whose other end is being
+	 * replaced) is tried again, for at most 3 s. */
+	for (int tries = 0; r == 0 && tries < 15; tries++) {
+		struct pollfd pfd;
+
 		r = asy_console_open(&cfg, &lv->console, why, sizeof(why));
+		if (r == ASY_E_NOTFOUND && tries < 14) {
+			(void)poll(NULL, 0, 200);
+			r = 0;
+			continue;
+		}
+		if (r < 0)
+			break;
+		pfd.fd = asy_serial_fd(asy_console_serial(lv->console));
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLHUP))
+			break;
+		asy_console_close(lv->console);
+		lv->console = NULL;
+		(void)poll(NULL, 0, 200);
+		if (tries == 14) {
+			snprintf(why, sizeof(why), "it has hung up (the device "
+			    "or its adapter is gone, or nothing is at the other "
+			    "end) and stayed so for 3 s");
+			r = ASY_E_CLOSED;
+		}
+	}
 	if (r == ASY_E_NOMEM)
 		return r;
 	if (r < 0) {
@@ -463,6 +492,15 @@ open_console(struct asy_live *lv)
 	asy_console_transcript(lv->console, &lv->console_log, NULL,
 	    (size_t)4 << 20);
 	return 0;
+}
+
+int
+asy_live_console_reopen(struct asy_live *lv)
+{
+	asy_console_close(lv->console);
+	lv->console = NULL;
+	asy_freep(&lv->console_error);
+	return open_console(lv);
 }
 
 int

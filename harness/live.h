@@ -180,6 +180,11 @@ int	asy_live_open(const struct asy_live_opts *o,
 	    const struct asy_decl *decl, const char *work,
 	    struct asy_live **out);
 int	asy_live_discover(struct asy_live *lv);
+/* Open the DUT's serial port again (it hung up: a console program that
+ * timed out, an adapter that went away), as the user assay now is; the
+ * transcript goes on.  0 (lv->console set, or NULL with console_error)
+ * or ASY_E_NOMEM. */
+int	asy_live_console_reopen(struct asy_live *lv);
 int	asy_live_report(const struct asy_live *lv, struct asy_report *rep);
 void	asy_live_free(struct asy_live *lv);
 

@@ -1549,6 +1549,7 @@ static const char DASH_CSS[] =
     ":root{--fg:#1f2328;--muted:#5a6470;--line:#d0d7de;--soft:#f6f8fa;"
     "--accent:#0b3d6b}\n"
     "*{box-sizing:border-box}\n"
+    "pre.diff{white-space:pre-wrap;overflow-wrap:anywhere}\n"
     "body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 "
     "system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif}\n"
     "header{background:var(--accent);color:#fff;padding:10px 28px}\n"

@@ -1692,6 +1692,25 @@ asy_tc_console(struct asy_live *lv, struct asy_tc_state **out)
 		return 0;
 	tc->con_done = 1;
 	tc->con_err = asy_console_probe(lv->console, NULL, &tc->con);
+	/* Hung up before a byte came: the console behind the port was
+	 * replaced since the run opened it (a login program that timed
+	 * out).  Open it again, once, and probe that. */
+	if (tc->con_err == ASY_E_CLOSED && tc->con.bytes_read == 0) {
+		int r = asy_live_console_reopen(lv);
+
+		if (r < 0)
+			return r;
+		if (lv->console == NULL) {
+			tc->con_err = ASY_E_CLOSED;
+			snprintf(tc->con.reason, sizeof(tc->con.reason), "the "
+			    "serial port hung up and could not be opened "
+			    "again: %s", lv->console_error);
+			return asy_tc_console_save(lv, &tc->con_transcript);
+		}
+		asy_console_result_release(&tc->con);
+		memset(&tc->con, 0, sizeof(tc->con));
+		tc->con_err = asy_console_probe(lv->console, NULL, &tc->con);
+	}
 	if (tc->con_err == ASY_E_NOMEM)
 		return ASY_E_NOMEM;
 	return asy_tc_console_save(lv, &tc->con_transcript);

@@ -43,6 +43,7 @@ echo "== build with -Dwerror=true, run every test"
 suite build-ci -Dwerror=true -Dbuildtype=debugoptimized || status=1
 
 echo "== build with AddressSanitizer + UBSan, run the unit tests"
+ASSAY_LIVE_FAULTS=0 \
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 suite build-asan -Dwerror=true -Dbuildtype=debug \

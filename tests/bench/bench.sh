@@ -834,7 +834,9 @@ console_loop() {
 	local dev=$1 st i
 	st=${ST[$dev]}
 	for ((i = 0; i < CONSOLE_RESTARTS; i++)); do
-		socat "PTY,link=$st/console,raw,echo=0,wait-slave" \
+		# perm: the lab's <privileges> user (nobody) may open it
+		# again, as a lab's user in group dialout may a UART.
+		socat "PTY,link=$st/console,raw,echo=0,wait-slave,perm=0666" \
 		    "EXEC:$BASH $HERE/console.sh $dev,pty,stderr,setsid,ctty,sane"
 		sleep 0.1
 	done

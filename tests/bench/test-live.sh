@@ -290,6 +290,9 @@ else
 	fail "hardened: stopped run: exit $code, want 5"; cat "$tmp/hardened.err"
 fi
 recorded=$(grep -c '^K' "$tmp/hardened.partial/journal.txt")
+# The bench's console (a pty behind socat) starts afresh when its last
+# user lets go; give it that moment, as a lab would give a board's UART.
+sleep 1
 "$bin" run --resume "$tmp/hardened.partial" --batch >"$tmp/hardened.out" \
     2>"$tmp/hardened.err" &
 apid=$!
@@ -382,6 +385,9 @@ if [ $leaked -eq 0 ]; then ok "hardened: no secret of the lab in the run folder 
 	fail "hardened: a secret of the lab was written out"; fi
 
 # ---- faults: never a FAIL of the device ---------------------------------
+# ASSAY_LIVE_FAULTS=0 (tools/test.sh sets it for the sanitizer build, to
+# keep the suite within its time) leaves these runs to the other build.
+if [ "${ASSAY_LIVE_FAULTS:-1}" = 1 ]; then
 quick='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#'
 # The update session ran above; the faults about nmap and the interface
 # leave it out (it needs neither), the DUT-down one keeps it.
@@ -449,6 +455,10 @@ for r in nonmap down noif; do
 	if [ "$n" = "0" ]; then ok "$r: no FAIL from a bench fault"; else
 		fail "$r: $n FAIL verdicts from a bench fault"; fi
 done
+
+else
+	echo "# faults: left to the build without sanitizers (ASSAY_LIVE_FAULTS=0)"
+fi
 
 echo "# bench down"
 bash "$bench" down
