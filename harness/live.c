@@ -1,4 +1,5 @@
 #include "live.h"
+#include "ctl.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "disclose.h"
 #include "error.h"
 #include "console.h"
 #include "httpc.h"
@@ -519,6 +521,7 @@ asy_live_open(const struct asy_live_opts *o, const struct asy_decl *decl,
 	lv->lab = o->lab;
 	lv->dut = o->dut;
 	lv->decl = decl;
+	lv->ctl_fd = -1;
 	lv->work = work;
 	lv->privileged = geteuid() == 0;
 	if (o->dut->iface == NULL) {
@@ -1056,4 +1059,68 @@ asy_live_free(struct asy_live *lv)
 	free(lv->console_error);
 	asy_buf_release(&lv->console_log);
 	free(lv);
+}
+
+int
+asy_live_control(struct asy_live *lv, const char *action, struct asy_buf *log,
+    char *why, size_t len)
+{
+	const struct asy_lab_cmd *c = asy_lab_cmd(lv->dut, action);
+	struct asy_ctl_result res = { 0 };
+	struct asy_buf out;
+	char now[32], how[128];
+	int r;
+
+	*why = '\0';
+	if (c == NULL) {
+		snprintf(why, len, "the lab config gives DUT %s no <control "
+		    "action=\"%s\">", lv->dut->name, action);
+		return ASY_E_NOTFOUND;
+	}
+	asy_buf_init(&out, ASY_CTL_OUT_MAX);
+	asy_now_iso8601(now);
+	if (lv->ctl_fd >= 0) {
+		r = asy_ctl_request(lv->ctl_fd, action, &out, &res);
+	} else {
+		struct asy_proc_opts po = { 0 };
+
+		po.timeout_ms = c->timeout_ms;
+		po.out = &out;
+		po.err = &out;
+		r = 0;
+		res.rc = asy_proc_run(c->argv, &po, &res.proc);
+	}
+	if (r < 0) {
+		snprintf(why, len, "the control channel to assay's privileged "
+		    "process failed (%s)", asy_strerror(r));
+		goto out;
+	}
+	if (res.rc < 0 && res.rc != ASY_E_NOTFOUND)
+		snprintf(why, len, "%s could not run: %s", action,
+		    asy_strerror(res.rc));
+	else {
+		asy_proc_describe(&res.proc, how, sizeof(how));
+		snprintf(why, len, "%s (line %lu of the lab config): %s",
+		    action, c->line, how);
+	}
+	r = res.rc == 0 && res.proc.exited && res.proc.status == 0;
+out:
+	if (log != NULL) {
+		asy_buf_printf(log, "%s control %s: %s\n", now, action, why);
+		/* What the command printed, line by line, printable. */
+		for (size_t i = 0; i < out.len;) {
+			const char *nl = memchr(out.data + i, '\n',
+			    out.len - i);
+			size_t n = nl ? (size_t)(nl - (out.data + i)) :
+			    out.len - i;
+			char *line = asy_printable(out.data + i, n, 512);
+
+			if (line != NULL)
+				(void)asy_buf_printf(log, "  | %s\n", line);
+			free(line);
+			i += n + 1;
+		}
+	}
+	asy_buf_release(&out);
+	return r;
 }

@@ -78,6 +78,9 @@ struct asy_live {
 	struct asy_console	*console;
 	char			*console_error;
 	struct asy_buf		 console_log;
+	/* The privileged parent's end of the control channel (ctl.h), where
+	 * the lab's <control> commands run; -1: run them here. */
+	int			 ctl_fd;
 	/* The run's journal (run.c), or NULL: discovery is recorded in it,
 	 * and a resumed run takes its discovery back from it. */
 	struct asy_journal	*journal;
@@ -186,6 +189,18 @@ int	asy_live_discover(struct asy_live *lv);
  * or ASY_E_NOMEM. */
 int	asy_live_console_reopen(struct asy_live *lv);
 int	asy_live_report(const struct asy_live *lv, struct asy_report *rep);
+
+/*
+ * Run the lab's control command for action ("power-off", "network-up",
+ * "local-check"...) of the DUT: through the privileged parent when there
+ * is one, else here.  A timestamped header and what the command printed
+ * are appended to log (may be NULL).  1 when it ran and exited with
+ * status 0; 0 when it ran and failed, or could not run (why says how it
+ * ended); ASY_E_NOTFOUND when the lab config gives no such command; other
+ * negative errors when the parent cannot be reached.
+ */
+int	asy_live_control(struct asy_live *lv, const char *action,
+	    struct asy_buf *log, char *why, size_t len);
 void	asy_live_free(struct asy_live *lv);
 
 /* Does a case have any unit with a registered test? */

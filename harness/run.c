@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl.h"
 #include "error.h"
 #include "evidence.h"
 #include "log.h"
@@ -557,23 +558,6 @@ out:
 	return r;
 }
 
-/* Read all of fd (at most max bytes kept). */
-static void
-read_all(int fd, struct asy_buf *b)
-{
-	char chunk[4096];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		(void)asy_buf_add(b, chunk, (size_t)n);
-	}
-}
-
 /* The assessing child, while the parent waits for it. */
 static volatile pid_t child_pid;
 
@@ -650,7 +634,7 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 	struct asy_run_opts lo = *o;
 	struct asy_buf msg;
 	pid_t pid;
-	int p[2], status = 0, r;
+	int p[2], ctl[2] = { -1, -1 }, status = 0, r;
 
 	r = asy_priv_chown_tree(rd->work_path, o->live->lab->user);
 	if (r < 0) {
@@ -661,11 +645,21 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return ASY_E_IO;
+	/* The lab's control commands stay with the privileged parent. */
+	if (o->live->dut->n_cmds > 0 && asy_ctl_pair(ctl) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return ASY_E_IO;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(p[0]);
 		close(p[1]);
+		if (ctl[0] >= 0) {
+			close(ctl[0]);
+			close(ctl[1]);
+		}
 		return ASY_E_IO;
 	}
 	if (pid == 0) {
@@ -674,6 +668,10 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 		int code = ASY_EXIT_HARNESS;
 
 		close(p[0]);
+		if (ctl[0] >= 0) {
+			close(ctl[0]);
+			o->live->ctl_fd = ctl[1];
+		}
 		asy_buf_init(&out, 1 << 16);
 		catch_stop_signals();
 		r = asy_priv_drop(o->live->lab->user);
@@ -713,14 +711,19 @@ run_live(const struct asy_plan *plan, const struct asy_run_opts *o,
 		_exit(0);
 	}
 	close(p[1]);
+	if (ctl[1] >= 0)
+		close(ctl[1]);
 	/* The parent has no use for the capture: the child owns it.  A
 	 * SIGINT or SIGTERM here is passed on, and the child stops at the
-	 * next case. */
+	 * next case.  Meanwhile it runs the control commands the child
+	 * asks for. */
 	child_pid = pid;
 	catch_stop_signals();
 	asy_buf_init(&msg, 1 << 16);
-	read_all(p[0], &msg);
+	(void)asy_ctl_wait(p[0], ctl[0], o->live->dut, &msg);
 	close(p[0]);
+	if (ctl[0] >= 0)
+		close(ctl[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	child_pid = 0;
