@@ -202,6 +202,10 @@ dut_release(struct asy_lab_dut *t)
 	for (size_t i = 0; i < t->n_updates; i++)
 		update_release(&t->updates[i]);
 	free(t->updates);
+	step_release(&t->resil.state);
+	step_release(&t->erase.create);
+	step_release(&t->erase.read);
+	step_release(&t->erase.del);
 }
 
 void
@@ -1402,19 +1406,41 @@ base_ok(const char *s)
 	return 1;
 }
 
-/* Placeholders in a step's text: {url} and {ca} only. */
+/* The steps of <erase> take {token}; those of <update> {url} and {ca}. */
+static int
+erase_step(const char *name)
+{
+	return strcmp(name, "create") == 0 || strcmp(name, "read") == 0 ||
+	    strcmp(name, "delete") == 0;
+}
+
+/* Placeholders in a step's text: {url} and {ca}, or {token}. */
 static void
 check_placeholders(struct loader *L, const struct asy_xnode *n,
     const char *text)
 {
+	int erase = erase_step(n->name);
+
 	for (const char *p = strchr(text, '{'); p != NULL;
 	    p = strchr(p + 1, '{')) {
-		if (strncmp(p, "{url}", 5) == 0 || strncmp(p, "{ca}", 4) == 0)
+		if (!erase && strcmp(n->name, "state") != 0 &&
+		    (strncmp(p, "{url}", 5) == 0 ||
+		    strncmp(p, "{ca}", 4) == 0))
 			continue;
-		LERR(L, n->line, "'%.16s' in <%s> is not a placeholder assay "
-		    "knows; use {url} (the manifest's address on assay's "
-		    "server) or {ca} (the lab CA's certificate file)", p,
-		    n->name);
+		if (erase && strncmp(p, "{token}", 7) == 0)
+			continue;
+		if (erase)
+			LERR(L, n->line, "'%.16s' in <%s> is not a placeholder "
+			    "assay knows; use {token} (the marker assay "
+			    "makes for the user data)", p, n->name);
+		else if (strcmp(n->name, "state") == 0)
+			LERR(L, n->line, "'%.16s' in <state> is not "
+			    "replaced; write the value out", p);
+		else
+			LERR(L, n->line, "'%.16s' in <%s> is not a "
+			    "placeholder assay knows; use {url} (the "
+			    "manifest's address on assay's server) or {ca} "
+			    "(the lab CA's certificate file)", p, n->name);
 		return;
 	}
 }
@@ -1459,7 +1485,8 @@ load_step(struct loader *L, const struct asy_xnode *un, const char *name,
 		    "say how assay reaches the device for this step", name);
 		return;
 	}
-	if (st->via == ASY_VIA_WAIT && strcmp(name, "trigger") != 0) {
+	if (st->via == ASY_VIA_WAIT && strcmp(name, "trigger") != 0 &&
+	    strcmp(name, "state") != 0) {
 		LERR(L, n->line, "<%s via=\"wait\"> is only for <trigger> "
 		    "(waiting for the device's own check); read the version "
 		    "over http, ssh or a command", name);
@@ -1696,6 +1723,61 @@ asy_lab_update_for(const struct asy_lab_dut *dut, const char *mech_id)
 	return NULL;
 }
 
+/* <resilience>: outages for 5.9; needs the control commands it uses. */
+static void
+load_resilience(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	const struct asy_xnode *n = asy_xnode_child(dn, "resilience");
+	struct asy_lab_resilience *rs = &t->resil;
+	unsigned long outage = 10, recover = 120;
+
+	if (n == NULL)
+		return;
+	rs->line = n->line;
+	get_num(L, n, "outage", 1, 3600, "1 to 3600 (seconds)", &outage);
+	get_num(L, n, "recover", 1, 3600, "1 to 3600 (seconds)", &recover);
+	rs->outage_ms = outage * 1000;
+	rs->recover_ms = recover * 1000;
+	load_step(L, n, "state", t, &rs->state);
+	if (rs->state.via == ASY_VIA_WAIT)
+		LERR(L, rs->state.line, "<state> reads the DUT's settings; "
+		    "give it via=\"http\", \"ssh\", \"serial\" or "
+		    "\"command\"");
+	if (asy_lab_cmd(t, "network-down") == NULL &&
+	    asy_lab_cmd(t, "power-off") == NULL)
+		LERR(L, n->line, "<resilience> for DUT %s, but it has no "
+		    "<control action=\"network-down\"> or \"power-off\"> "
+		    "to make an outage with; add them, or remove "
+		    "<resilience> (the outage tests are then an operator's)",
+		    t->name);
+}
+
+/* <erase>: create, read and delete user data for 5.11-1-2. */
+static void
+load_erase(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	const struct asy_xnode *n = asy_xnode_child(dn, "erase");
+	struct asy_lab_erase *e = &t->erase;
+	unsigned long settle = 120;
+	static const char *const names[] = { "create", "read", "delete" };
+	struct asy_lab_step *steps[] = { &e->create, &e->read, &e->del };
+
+	if (n == NULL)
+		return;
+	e->line = n->line;
+	get_num(L, n, "settle", 1, 3600, "1 to 3600 (seconds)", &settle);
+	e->settle_ms = settle * 1000;
+	for (size_t i = 0; i < ASY_ELEMENTSOF(names); i++) {
+		load_step(L, n, names[i], t, steps[i]);
+		if (asy_xnode_child(n, names[i]) == NULL)
+			LERR(L, n->line, "<erase> of DUT %s has no <%s>; "
+			    "it needs <create>, <read> and <delete>",
+			    t->name, names[i]);
+	}
+}
+
 static void
 load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 {
@@ -1780,6 +1862,8 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 			load_control(L, &dn->children[i], t);
 	check_pairs(L, dn, t);
 	load_updates(L, dn, t);
+	load_resilience(L, dn, t);
+	load_erase(L, dn, t);
 }
 
 static void

@@ -51,7 +51,7 @@ struct asy_lab_cred {
 /* An argv command with a deadline. */
 struct asy_lab_cmd {
 	char		*action;	/* power-off, power-on, network-down,
-					   network-up, reset */
+					   network-up, reset, local-check */
 	char		**argv;		/* NULL-terminated */
 	size_t		 argc;
 	unsigned long	 timeout_ms;
@@ -118,6 +118,32 @@ struct asy_lab_update {
 	unsigned long	 line;
 };
 
+/*
+ * How assay cuts the DUT's network and power for 5.9-1-2 and 5.9-2-2 (with
+ * the <control> commands network-down/up, power-off/on, local-check): how
+ * long each outage lasts, how long the DUT has to answer again, and the
+ * step that prints the DUT's user-visible state (its settings), compared
+ * before and after.
+ */
+struct asy_lab_resilience {
+	unsigned long	 outage_ms;	/* outage="S": 10 s */
+	unsigned long	 recover_ms;	/* recover="S": 120 s */
+	struct asy_lab_step state;	/* or via NONE */
+	unsigned long	 line;		/* 0: no <resilience> */
+};
+
+/*
+ * 5.11-1-2: user data is created (<create>), read back (<read>), erased
+ * with the declared function (<delete>) and read again.  {token} in a
+ * step becomes a marker assay makes for the run ("assay7f3a9c01").
+ */
+struct asy_lab_erase {
+	struct asy_lab_step create, read, del;
+	unsigned long	 settle_ms;	/* settle="S": the DUT's time to be
+					   back after <delete>: 120 s */
+	unsigned long	 line;		/* 0: no <erase> */
+};
+
 struct asy_lab_dut {
 	char		*name;		/* "weak": safe characters only */
 	char		*ipv4;		/* or NULL */
@@ -137,6 +163,8 @@ struct asy_lab_dut {
 	size_t		 n_cmds;
 	struct asy_lab_update *updates;	/* update sessions */
 	size_t		 n_updates;
+	struct asy_lab_resilience resil;	/* <resilience>: 5.9 */
+	struct asy_lab_erase erase;	/* <erase>: 5.11-1-2 */
 	unsigned long	 line;
 };
 

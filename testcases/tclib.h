@@ -221,6 +221,24 @@ double	asy_tc_interval_s(const char *text);
 int	asy_tc_update(struct asy_live *lv, const struct asy_ixit_row *mech,
 	    enum asy_upd_unit what, struct asy_unit_result *u);
 
+/*
+ * A step of the lab config (<update>, <resilience>, <erase>): an HTTP GET
+ * to the DUT, a command over SSH (a session kept in *ssh, opened on first
+ * use, closed by the caller) or on the serial console (logging in with the
+ * step's credential at a prompt), or a command on the lab's side.  {url},
+ * {ca} and {token} in its text become sub's values.  What it printed goes
+ * to out (at most ASY_TC_STEP_OUT_MAX).  0 when it ran and succeeded (HTTP
+ * 2xx, exit status 0), else <0 with why.
+ */
+#define ASY_TC_STEP_OUT_MAX	((size_t)16 << 10)
+struct asy_ssh;
+struct asy_tc_subst {
+	const char	*url, *ca, *token;
+};
+int	asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
+	    const struct asy_tc_subst *sub, struct asy_ssh **ssh,
+	    struct asy_buf *out, char *why, size_t len);
+
 /* Does the lab config give an update session for any mechanism? */
 int	asy_tc_update_configured(const struct asy_live *lv);
 

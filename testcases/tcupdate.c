@@ -47,7 +47,7 @@
 #define IMAGE_MAX	((size_t)64 << 20)	/* a lab's image file */
 #define SIG_MAX		((size_t)64 << 10)	/* a detached signature */
 #define OVERSIZE_MAX	((size_t)64 << 20)	/* the padded image */
-#define STEP_OUT_MAX	((size_t)16 << 10)	/* what a step prints */
+#define STEP_OUT_MAX	ASY_TC_STEP_OUT_MAX
 #define POLL_MS		500			/* version polling */
 #define NOTE_MAX	((size_t)256 << 10)	/* the transcript */
 
@@ -240,228 +240,17 @@ asy_tc_upd_preload(struct asy_live *lv, struct asy_tc_state *tc)
 
 /* ---- Steps -------------------------------------------------------------- */
 
-/* Replace {url} and {ca} in text; pct: percent-encode them (an HTTP
- * target). */
-static char *
-expand(const char *text, const char *url, const char *ca, int pct)
-{
-	struct asy_buf b;
-	const char *p = text;
-
-	asy_buf_init(&b, 8192);
-	while (*p != '\0') {
-		const char *val = NULL;
-		size_t skip = 0;
-
-		if (strncmp(p, "{url}", 5) == 0) {
-			val = url;
-			skip = 5;
-		} else if (strncmp(p, "{ca}", 4) == 0) {
-			val = ca != NULL ? ca : "";
-			skip = 4;
-		}
-		if (val == NULL) {
-			if (asy_buf_putc(&b, *p++) < 0)
-				goto fail;
-			continue;
-		}
-		for (const char *v = val; *v != '\0'; v++) {
-			unsigned char c = (unsigned char)*v;
-			int keep = (c >= '0' && c <= '9') ||
-			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    strchr("-._~", c) != NULL;
-
-			if (pct && !keep) {
-				if (asy_buf_printf(&b, "%%%02X", c) < 0)
-					goto fail;
-			} else if (asy_buf_putc(&b, (char)c) < 0)
-				goto fail;
-		}
-		p += skip;
-	}
-	if (asy_buf_putc(&b, '\0') < 0)
-		goto fail;
-	return asy_buf_steal(&b);
-fail:
-	asy_buf_release(&b);
-	return NULL;
-}
-
-/*
- * Run one step; what it printed goes to out.  0 when it ran and
- * succeeded (HTTP 2xx, exit status 0), else <0 with why.
- */
+/* Run one step of s (tcstep.c) with its {url} and {ca}. */
 static int
 run_step(struct asy_live *lv, struct asy_tc_upd *s,
     const struct asy_lab_step *st, struct asy_buf *out, char *why,
     size_t len)
 {
-	const char *addr = asy_tc_addr(lv);
-	const char *ca = s->cfg->tls ? s->cfg->ca_cert : NULL;
-	const char *secret = NULL;
-	char *text = NULL;
-	int r = 0, err = 0;
+	struct asy_tc_subst sub = { 0 };
 
-	*why = '\0';
-	if (st->cred != NULL) {
-		secret = asy_live_secret(lv, st->cred, &err);
-		if (secret == NULL) {
-			snprintf(why, len, "the secret of credential %s cannot "
-			    "be read (%s)", st->cred->id, asy_strerror(err));
-			return ASY_E_NOTFOUND;
-		}
-	}
-	switch (st->via) {
-	case ASY_VIA_HTTP: {
-		struct asy_http_opts ho = { 0 };
-		struct asy_http_resp resp;
-		struct asy_http *h = NULL;
-
-		text = expand(st->text, s->url, ca, 1);
-		if (text == NULL)
-			return ASY_E_NOMEM;
-		ho.addr = addr;
-		ho.port = st->port != 0 ? st->port : st->tls ? 443 : 80;
-		ho.tls = st->tls;
-		ho.timeout_ms = st->timeout_ms;
-		ho.max_body = STEP_OUT_MAX;
-		r = asy_http_new(&ho, &h);
-		if (r == 0)
-			r = asy_http_request(h, "GET", text, st->cred != NULL ?
-			    ASY_HTTP_AUTH_ANY : ASY_HTTP_AUTH_NONE,
-			    st->cred != NULL ? st->cred->user : NULL, secret,
-			    NULL, NULL, 0, &resp, why, len);
-		if (r == 0) {
-			asy_buf_add(out, resp.body.data, resp.body.len);
-			if (resp.status < 200 || resp.status > 299) {
-				snprintf(why, len, "HTTP status %ld", resp.status);
-				r = ASY_E_PROTO;
-			}
-			asy_http_resp_release(&resp);
-		}
-		asy_http_free(h);
-		break;
-	}
-	case ASY_VIA_SSH: {
-		int status = -1;
-
-		text = expand(st->text, s->url, ca, 0);
-		if (text == NULL)
-			return ASY_E_NOMEM;
-		for (int tries = 0; tries < 2; tries++) {
-			if (s->ssh == NULL) {
-				r = asy_ssh_open(addr, st->port != 0 ? st->port :
-				    22, st->timeout_ms, st->cred->user, &s->ssh,
-				    why, len);
-				if (r < 0)
-					break;
-				r = st->cred->ssh_key ?
-				    asy_ssh_pubkey(s->ssh, secret) :
-				    asy_ssh_password(s->ssh, secret);
-				if (r != 1) {
-					snprintf(why, len, "the device refused "
-					    "credential %s over SSH (%s); check "
-					    "the lab config", st->cred->id,
-					    r == 0 ? "refused" : asy_strerror(r));
-					asy_ssh_close(s->ssh);
-					s->ssh = NULL;
-					r = r < 0 ? r : ASY_E_REFUSED;
-					break;
-				}
-			}
-			r = asy_ssh_exec(s->ssh, text, out, st->timeout_ms,
-			    &status);
-			if (r != ASY_E_CLOSED)
-				break;
-			/* The device closed an idle connection: once more. */
-			asy_ssh_close(s->ssh);
-			s->ssh = NULL;
-		}
-		if (r == 0 && status != 0) {
-			snprintf(why, len, "the command exited with status %d",
-			    status);
-			r = ASY_E_PROTO;
-		} else if (r < 0 && *why == '\0')
-			snprintf(why, len, "SSH: %s", asy_strerror(r));
-		break;
-	}
-	case ASY_VIA_SERIAL: {
-		struct asy_tc_state *tc;
-		char *output = NULL;
-		int status = -1;
-
-		if (lv->console == NULL) {
-			snprintf(why, len, "%s", lv->console_error ?
-			    lv->console_error : "the DUT's serial port is not "
-			    "open");
-			return ASY_E_NOTFOUND;
-		}
-		/* The first use of the console probes it: its boot log is
-		 * read and it is left at its shell or login prompt. */
-		r = asy_tc_console(lv, &tc);
-		if (r < 0)
-			return r;
-		text = expand(st->text, s->url, ca, 0);
-		if (text == NULL)
-			return ASY_E_NOMEM;
-		if (st->cred != NULL && tc->con.kind != ASY_CONSOLE_SHELL) {
-			r = asy_console_login(lv->console, st->cred->user,
-			    secret, st->timeout_ms);
-			if (r == ASY_E_PROTO)	/* no prompt: at a shell */
-				r = 0;
-			else if (r == ASY_E_REFUSED)
-				snprintf(why, len, "the console refused "
-				    "credential %s; check the lab config",
-				    st->cred->id);
-		}
-		if (r == 0)
-			r = asy_console_exec(lv->console, text, st->timeout_ms,
-			    STEP_OUT_MAX, &output, &status);
-		if (output != NULL)
-			asy_buf_puts(out, output);
-		free(output);
-		if (r == 0 && status != 0) {
-			snprintf(why, len, "the command exited with status %d",
-			    status);
-			r = ASY_E_PROTO;
-		} else if (r < 0 && *why == '\0')
-			snprintf(why, len, "serial console: %s",
-			    asy_strerror(r));
-		break;
-	}
-	case ASY_VIA_COMMAND: {
-		struct asy_proc_opts po = { 0 };
-		struct asy_proc_result res;
-		char **argv = calloc(st->argc + 1, sizeof(*argv));
-
-		if (argv == NULL)
-			return ASY_E_NOMEM;
-		for (size_t i = 0; i < st->argc && r == 0; i++) {
-			argv[i] = expand(st->argv[i], s->url, ca, 0);
-			if (argv[i] == NULL)
-				r = ASY_E_NOMEM;
-		}
-		po.timeout_ms = st->timeout_ms;
-		po.out = out;
-		po.err = out;
-		if (r == 0)
-			r = asy_proc_run(argv, &po, &res);
-		if (r == 0 && !(res.exited && res.status == 0)) {
-			asy_proc_describe(&res, why, len);
-			r = ASY_E_PROTO;
-		} else if (r < 0 && r != ASY_E_NOMEM)
-			snprintf(why, len, "cannot run %s: %s", argv[0],
-			    asy_strerror(r));
-		for (size_t i = 0; i < st->argc; i++)
-			free(argv[i]);
-		free(argv);
-		break;
-	}
-	default:
-		break;
-	}
-	free(text);
-	return r;
+	sub.url = s->url;
+	sub.ca = s->cfg->tls ? s->cfg->ca_cert : NULL;
+	return asy_tc_step(lv, st, &sub, &s->ssh, out, why, len);
 }
 
 /* The first line of what a step printed, escaped, for the transcript. */

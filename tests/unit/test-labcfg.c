@@ -605,6 +605,33 @@ static const struct lc_case cases[] = {
 	      "<version via=\"serial\"/>" } },
 	  .expect = { AT("<version via=\"serial\"/>", "no serial port"),
 	      AT("<version via=\"serial\"/>", "is empty") } },
+	{ .name = "erase-without-delete",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <erase "
+	      "settle=\"30\"><create via=\"http\">/api/owner?set={token}"
+	      "</create><read via=\"http\">/api/owner</read></erase>\n"
+	      "  </dut>" } },
+	  .expect = { AT("<erase ", "Expected is ( delete )") } },
+	{ .name = "erase-update-placeholder",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <erase>"
+	      "<create via=\"http\">/api/owner?set={url}</create>"
+	      "<read via=\"http\">/api/owner</read><delete via=\"http\">"
+	      "/api/reset</delete></erase>\n  </dut>" } },
+	  .expect = { AT("<erase>", "'{url}' in <create> is not a "
+	      "placeholder assay knows; use {token}") } },
+	{ .name = "resilience-without-controls",
+	  .edit = { { "<dut name=\"sensor\" serial=\"uart\">\n"
+	      "    <declarations ics=\"ics.xml\" ixit=\"ixit.xml\"/>",
+	      "<dut name=\"sensor\" serial=\"uart\">\n"
+	      "    <declarations ics=\"ics.xml\" ixit=\"ixit.xml\"/>"
+	      "<resilience outage=\"5\"/>" } },
+	  .expect = { AT("<resilience outage", "has no <control action=\""
+	      "network-down\"> or \"power-off\">") } },
+	{ .name = "resilience-state-placeholder",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience "
+	      "outage=\"0\"><state via=\"http\">/api/state?t={token}"
+	      "</state></resilience>\n  </dut>" } },
+	  .expect = { AT("<resilience ", "outage"),
+	      AT("<resilience ", "'{token}' in <state> is not replaced") } },
 	{ .name = "update-command-no-arg",
 	  .edit = { { "<version via=\"command\" timeout=\"5\"><arg>${LABDIR}/"
 	      "read-version.sh</arg><arg>hub</arg></version>",
