@@ -313,6 +313,8 @@ asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
 	asy_freep(&lv->down_why);
 	lv->case_id = pc->cc->id;
 	r = fn(lv, pu, u);
+	if (r == ASY_TC_OPERATOR)
+		return 0;
 	if (r < 0) {
 		r = asy_unit_set(u, ASY_V_ERROR, "the harness failed while "
 		    "running this test (%s)", asy_strerror(r));

@@ -106,6 +106,11 @@ void	asy_tc_state_free(struct asy_tc_state *tc);
  * runner then records ERROR. */
 typedef int asy_unit_fn(struct asy_live *lv, const struct asy_plan_unit *pu,
 	    struct asy_unit_result *u);
+/* A test's return when the lab config gives it no way to automate the
+ * unit (no control command, no console): u is left untouched and the unit
+ * goes to the operator (answers file or prompt) as if no test were
+ * registered. */
+#define ASY_TC_OPERATOR	2
 
 struct asy_tc_unit {
 	const char	*unit;		/* "a" */

@@ -15,6 +15,7 @@ extern const struct asy_testcase asy_tc_5_3_1_2, asy_tc_5_3_1_2_v2;
 extern const struct asy_testcase asy_tc_5_3_2_2, asy_tc_5_3_2_2_v2;
 extern const struct asy_testcase asy_tc_5_3_4A_2_v2, asy_tc_5_3_9_2_v2;
 extern const struct asy_testcase asy_tc_5_3_10_1, asy_tc_5_3_10_1_v2;
+extern const struct asy_testcase asy_tc_5_3_16_2, asy_tc_5_3_16_2_v2;
 extern const struct asy_testcase asy_tc_5_5_1_2, asy_tc_5_5_2_2;
 extern const struct asy_testcase asy_tc_5_5_4_2, asy_tc_5_5_5_2;
 extern const struct asy_testcase asy_tc_5_5_6_2, asy_tc_5_5_7_2;
@@ -23,6 +24,9 @@ extern const struct asy_testcase asy_tc_5_6_2_2;
 extern const struct asy_testcase asy_tc_5_6_4_2, asy_tc_5_6_4A_2_v2;
 extern const struct asy_testcase asy_tc_5_6_4B_2_v2;
 extern const struct asy_testcase asy_tc_5_8_1_2, asy_tc_5_8_2_2;
+extern const struct asy_testcase asy_tc_5_9_1_2, asy_tc_5_9_1_2_v2;
+extern const struct asy_testcase asy_tc_5_9_2_2, asy_tc_5_9_2_2_v2;
+extern const struct asy_testcase asy_tc_5_11_1_2, asy_tc_5_11_1_2_v2;
 extern const struct asy_testcase asy_tc_5_13_1_2;
 
 const struct asy_testcase *const asy_testcases[] = {
@@ -39,6 +43,8 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_3_9_2_v2,
 	&asy_tc_5_3_10_1,
 	&asy_tc_5_3_10_1_v2,
+	&asy_tc_5_3_16_2,
+	&asy_tc_5_3_16_2_v2,
 	&asy_tc_5_5_1_2,
 	&asy_tc_5_5_2_2,
 	&asy_tc_5_5_4_2,
@@ -53,6 +59,12 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_6_4B_2_v2,
 	&asy_tc_5_8_1_2,
 	&asy_tc_5_8_2_2,
+	&asy_tc_5_9_1_2,
+	&asy_tc_5_9_1_2_v2,
+	&asy_tc_5_9_2_2,
+	&asy_tc_5_9_2_2_v2,
+	&asy_tc_5_11_1_2,
+	&asy_tc_5_11_1_2_v2,
 	&asy_tc_5_13_1_2,
 };
 

@@ -72,6 +72,8 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	asy_tc_upd_free(tc->upd, tc->n_upd);
 	asy_console_result_release(&tc->con);
 	free(tc->con_transcript);
+	asy_tc_outages_free(tc->outages);
+	asy_tc_erase_free(tc->erase);
 	free(tc);
 }
 

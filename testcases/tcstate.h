@@ -37,7 +37,14 @@ struct asy_tc_state {
 	int			 con_err;	/* the probe's error, or 0 */
 	struct asy_console_result con;
 	char			*con_transcript;	/* relative */
+	/* The network and power outages (tc-5.9.c) and the erasure
+	 * (tc-5.11-1.c), each done once. */
+	struct asy_tc_outages	*outages;
+	struct asy_tc_erase	*erase;
 };
+
+void	asy_tc_outages_free(struct asy_tc_outages *o);
+void	asy_tc_erase_free(struct asy_tc_erase *e);
 
 /* Images, signatures and the lab's CA of every <update>, read (and the CA
  * made) while still privileged. */

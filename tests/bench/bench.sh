@@ -7,6 +7,8 @@
 #   bench.sh status [weak|hardened|all]   exit 0 when everything runs
 #   bench.sh power-off|power-on NAME      stop or restart NAME's daemons
 #   bench.sh link-down|link-up NAME       root-side veth down or up
+#   bench.sh local-check NAME             exit 0 while NAME's local function
+#                                         (recording, automations) works
 #
 # Topology (a contract: the lab configuration and the tests use these names):
 #   netns assay-weak      asy-weak0 198.18.1.1/24 fd00:a55a:1::1/64
@@ -53,8 +55,8 @@ declare -A NETNO=([weak]=1 [hardened]=2)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:-"
-	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:-"
+	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:-"
 )
 
 say() { printf 'bench: %s\n' "$*"; }
@@ -332,7 +334,7 @@ secret() {
 
 state_weak() {
 	local st=$1 id
-	install -d -m 0755 "$st/snmp"
+	install -d -m 0755 "$st/snmp" "$st/ram" "$st/sd" "$st/local"
 	secret "$st/admin.pass" admin
 	if [ ! -s "$st/ssh/dropbear_ed25519_host_key" ]; then
 		dropbearkey -t ed25519 -f "$st/ssh/dropbear_ed25519_host_key" \
@@ -360,6 +362,8 @@ state_weak() {
 state_hardened() {
 	local st=$1 id san
 	mkdir -p "$st/tls" && chmod 0755 "$st/tls"
+	install -d -m 0755 "$st/local"
+	install -d -m 0750 -o www-data -g www-data "$st/data"
 	if [ ! -s "$st/ssh/ssh_host_ed25519_key" ]; then
 		ssh-keygen -q -t ed25519 -N '' -C h1-hub \
 		    -f "$st/ssh/ssh_host_ed25519_key" || die "hardened: ssh-keygen failed"
@@ -564,6 +568,8 @@ svc_argv() {
 		ARGV=("$BASH" "$SELF" __console "$1") ;;
 	hardened:update)
 		ARGV=("$st/bin/fwctl" agent) ;;
+	weak:recorder | hardened:automation)
+		ARGV=("$BASH" "$SELF" __local "$1") ;;
 	*) die "unknown service $1:$2" ;;
 	esac
 }
@@ -698,6 +704,78 @@ power_off() {
 		in_ns "$dev" nft delete table inet assay_hub 2>/dev/null
 	fi
 	rm -f "${ST[$dev]}/console"
+	# The flaw: the camera keeps its settings in RAM, so a power cut
+	# loses them (its IXIT says they survive).
+	if [ "$dev" = weak ]; then
+		rm -f "${ST[$dev]}/ram/settings"
+	fi
+}
+
+# setup DEV: what the owner configured at first setup (device_up only: a
+# power-on does not bring it back).
+setup() {
+	local st=${ST[$1]}
+	case $1 in
+	weak)
+		[ -s "$st/ram/settings" ] ||
+		    printf 'timezone=Europe/Berlin\nowner=owner@example.com\n' \
+		    >"$st/ram/settings"
+		[ -s "$st/sd/index" ] ||
+		    printf 'clip 2026-11-20T08:00:00Z owner@example.com\n' \
+		    >"$st/sd/index"
+		;;
+	hardened)
+		if [ ! -s "$st/data/settings" ]; then
+			printf 'timezone=Europe/Berlin\nname=Living room\n' \
+			    >"$st/data/settings"
+			printf 'event 2026-11-20T08:00:00Z paired sensor 1\n' \
+			    >"$st/data/events"
+			chown www-data:www-data "$st/data/settings" "$st/data/events"
+		fi
+		;;
+	esac
+}
+
+# __local DEV: the device's local function, a stand-in for what it does
+# without any network: the camera records only while its link is up (the
+# flaw: its IXIT says recording goes on without network), the hub's
+# automations run regardless.  Writes STATE/local/state every 0.2 s.
+local_loop() {
+	local dev=$1 st c what i
+	st=${ST[$dev]}
+	for ((i = 0; i < 36000; i++)); do
+		what=running
+		if [ "$dev" = weak ]; then
+			what=stopped
+			if read -r c 2>/dev/null </sys/class/net/eth0/carrier &&
+			    [ "$c" = 1 ]; then
+				what=recording
+			fi
+		fi
+		printf '%s\n' "$what" >"$st/local/state.new" &&
+		    mv -f "$st/local/state.new" "$st/local/state"
+		sleep 0.2
+	done
+}
+
+# local_check DEV: the lab's look at the local function (a camera on the
+# recording LED, a bulb the hub switches): fresh and working, exit 0.
+local_check() {
+	local dev=$1 f=${ST[$1]}/local/state what age
+	if ! read -r what 2>/dev/null <"$f"; then
+		echo "$dev: no local function state ($f)"
+		return 1
+	fi
+	age=$(($(date +%s) - $(stat -c %Y "$f")))
+	if [ "$age" -gt 3 ]; then
+		echo "$dev: local function silent for $age s"
+		return 1
+	fi
+	case $what in
+	recording | running) echo "$dev: local function $what"; return 0 ;;
+	esac
+	echo "$dev: local function $what"
+	return 1
 }
 
 # ------------------------------------------------------------------ actions
@@ -709,6 +787,7 @@ device_up() {
 	net_up "$dev"
 	accounts "$dev"
 	state "$dev"
+	setup "$dev"
 	power_on "$dev" || die "$dev: bring-up failed (logs in ${ST[$dev]}/log)"
 	now_ms
 	say "$dev: up in $(fmt_ms $((MS - t0))) s (${IP4[$dev]}2, ${IP6[$dev]}2, console ${ST[$dev]}/console)"
@@ -796,6 +875,7 @@ usage() {
 	cat <<'EOF'
 usage: bench.sh up|down|status [weak|hardened|all]
        bench.sh power-off|power-on|link-down|link-up weak|hardened
+       bench.sh local-check weak|hardened
 
 The virtual bench: device "weak" (an IP camera with telnet, dropbear,
 lighttpd, mosquitto, snmpd and a web UI firmware update) in netns
@@ -871,6 +951,12 @@ main() {
 	case $cmd in
 	__devexec) shift; devexec "$@"; exit 1 ;;
 	__console) console_loop "$2"; exit 0 ;;
+	__local) local_loop "$2"; exit 0 ;;
+	local-check)
+		[ $# -eq 2 ] || { usage >&2; exit 2; }
+		case $2 in weak | hardened) ;; *) usage >&2; exit 2 ;; esac
+		local_check "$2"
+		exit ;;
 	help | -h | --help) usage; exit 0 ;;
 	up | down | status) targets "${2:-all}" ;;
 	power-off | power-on | link-down | link-up)

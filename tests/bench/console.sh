@@ -98,7 +98,8 @@ kernel() {
 
 case $dev in
 weak)
-	banner "DRAM:  128 MiB"
+	# The OEM's board name, not the product's designation.
+	banner "Model: Generic IPC-V3 (OEM board)" "DRAM:  128 MiB"
 	if countdown 2; then
 		bootloader
 	fi
@@ -118,7 +119,7 @@ weak)
 	;;
 hardened)
 	# bootdelay=-2: autoboot runs at once and reads no key.
-	banner "DRAM:  256 MiB"
+	banner "Model: H1 (hardware 2.0)" "DRAM:  256 MiB"
 	kernel "[    1.873001] Run /sbin/init as init process" \
 	    "[    2.410254] systemd[1]: Hostname set to <$model>." \
 	    "" "Debian GNU/Linux 12 $model ttyS0" ""

@@ -1,0 +1,539 @@
+/*
+ * 5.9-1-2 and 5.9-2-2 (both editions): resilience to network and power
+ * outages.
+ *
+ * With the lab's <control> commands (run by the run's privileged parent,
+ * ctl.h), the first unit that needs them makes two outages, each once for
+ * the run, as <resilience> says:
+ *
+ *   network  network-down, the outage (local-check halfway through, when
+ *            the lab gives one), network-up;
+ *   power    power-off, the outage, power-on.
+ *
+ * After each, every TCP service discovery found open must accept a
+ * connection again within the recovery time; how long it took is measured
+ * from the end of the control command that restored it, and reported.  The
+ * DUT's settings (<resilience><state>) are read before and after each
+ * outage and must be the same.  Everything is in one transcript; the
+ * traffic is in the pcap of the case that ran the outages.
+ *
+ * FAIL: the DUT did not answer again in time, its settings changed, or its
+ * local function stopped while the network was cut.  INCONCLUSIVE: a
+ * control command failed or hung (the lab's, never the DUT's fault), or
+ * the settings could not be read.  Without the control commands the units
+ * are the operator's (ASY_TC_OPERATOR).
+ */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "disclose.h"
+#include "sshc.h"
+#include "error.h"
+#include "net.h"
+#include "observe.h"
+#include "tcstate.h"
+
+/* Most services waited for after an outage. */
+#define MAX_SERVICES	32
+
+struct outage {
+	int		 ran;		/* its controls exist and were run */
+	char		*harness;	/* a control failed: why; or NULL */
+	int		 local;		/* local-check: 1 ok, 0 failed, -1 none */
+	char		*local_why;
+	int		 back;		/* every service answered again */
+	long long	 recover_ms;	/* when back: after the control */
+	char		*missing;	/* services still silent, or NULL */
+	int		 state;		/* settings: 1 same, 0 changed, -1 not
+					   read */
+	char		*state_why;	/* what changed, or why not read */
+};
+
+struct asy_tc_outages {
+	struct outage	 net, pwr;
+	char		*declared;	/* 23-ResMech's words, or NULL */
+	char		*transcript;	/* relative path */
+	const char	*by_case;
+};
+
+static void
+outage_release(struct outage *o)
+{
+	free(o->harness);
+	free(o->local_why);
+	free(o->missing);
+	free(o->state_why);
+}
+
+void
+asy_tc_outages_free(struct asy_tc_outages *o)
+{
+	if (o == NULL)
+		return;
+	outage_release(&o->net);
+	outage_release(&o->pwr);
+	free(o->declared);
+	free(o->transcript);
+	free(o);
+}
+
+static void
+sleep_ms(long long ms)
+{
+	long long end = asy_now_ms() + ms;
+
+	while (ms > 0) {
+		(void)poll(NULL, 0, (int)(ms > 1000 ? 1000 : ms));
+		ms = end - asy_now_ms();
+	}
+}
+
+/* Read the DUT's settings with <resilience><state>; NULL with why. */
+static char *
+read_state(struct asy_live *lv, struct asy_buf *t, char *why, size_t len)
+{
+	const struct asy_lab_step *st = &lv->dut->resil.state;
+	struct asy_tc_subst sub = { 0 };
+	struct asy_ssh *ssh = NULL;
+	struct asy_buf out;
+	char *s = NULL;
+	int r;
+
+	asy_buf_init(&out, ASY_TC_STEP_OUT_MAX);
+	r = asy_tc_step(lv, st, &sub, &ssh, &out, why, len);
+	asy_ssh_close(ssh);
+	if (r == 0) {
+		if (asy_buf_putc(&out, '\0') == 0)
+			s = asy_buf_steal(&out);
+		else
+			snprintf(why, len, "the settings are too long");
+	} else if (*why == '\0')
+		snprintf(why, len, "%s", asy_strerror(r));
+	if (s != NULL) {
+		char *p = asy_printable(s, strlen(s), 400);
+
+		asy_tc_log(t, "  settings (line %lu of the lab config): %s",
+		    st->line, p != NULL ? p : "");
+		free(p);
+	} else
+		asy_tc_log(t, "  settings not read: %s", why);
+	asy_buf_release(&out);
+	return s;
+}
+
+/* Compare two readings line by line: NULL when the same (trailing white
+ * space aside), else a fresh description of the first line that
+ * differs. */
+static char *
+state_diff(const char *a, const char *b)
+{
+	unsigned long line = 1;
+	char *pa, *pb, *d;
+	size_t na, nb;
+
+	for (;;) {
+		na = strcspn(a, "\n");
+		nb = strcspn(b, "\n");
+		while (na > 0 && strchr(" \t\r", a[na - 1]) != NULL)
+			na--;
+		while (nb > 0 && strchr(" \t\r", b[nb - 1]) != NULL)
+			nb--;
+		if (na != nb || memcmp(a, b, na) != 0)
+			break;
+		a += strcspn(a, "\n");
+		b += strcspn(b, "\n");
+		if (*a == '\0' && *b == '\0')
+			return NULL;
+		a += *a != '\0';
+		b += *b != '\0';
+		line++;
+	}
+	pa = asy_printable(a, na, 120);
+	pb = asy_printable(b, nb, 120);
+	d = asy_strdup_printf("line %lu was \"%s\" before and is \"%s\" "
+	    "after", line, pa ? pa : "", pb ? pb : "");
+	free(pa);
+	free(pb);
+	return d;
+}
+
+/* The open TCP services discovery found. */
+static size_t
+open_tcp(const struct asy_live *lv, unsigned *ports, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; lv->obs != NULL && i < lv->obs->n && n < max; i++) {
+		const struct asy_observed *o = &lv->obs->v[i];
+
+		if (o->svc != NULL && strcmp(o->proto, "tcp") == 0)
+			ports[n++] = o->port;
+	}
+	return n;
+}
+
+/* Wait until every port accepts a connection, or the deadline. */
+static void
+wait_back(struct asy_live *lv, struct outage *o, long long t0,
+    struct asy_buf *t)
+{
+	const struct asy_lab_resilience *rs = &lv->dut->resil;
+	unsigned ports[MAX_SERVICES];
+	int up[MAX_SERVICES] = { 0 };
+	size_t n = open_tcp(lv, ports, MAX_SERVICES), left = n;
+	const char *addr = asy_tc_addr(lv);
+	long long end = t0 + (long long)rs->recover_ms;
+	struct asy_buf miss;
+
+	while (left > 0 && addr != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			struct asy_conn *c = NULL;
+			char why[128];
+
+			if (up[i])
+				continue;
+			if (asy_conn_open(addr, ports[i], 0, 1000, &c, why,
+			    sizeof(why)) == 0) {
+				asy_conn_close(c);
+				up[i] = 1;
+				left--;
+				asy_tc_log(t, "  +%.1f s: tcp/%u answers",
+				    (double)(asy_now_ms() - t0) / 1000.0,
+				    ports[i]);
+			}
+		}
+		if (left == 0 || asy_now_ms() >= end)
+			break;
+		sleep_ms(250);
+	}
+	o->recover_ms = asy_now_ms() - t0;
+	o->back = left == 0;
+	if (o->back)
+		return;
+	asy_buf_init(&miss, 4096);
+	for (size_t i = 0; i < n; i++)
+		if (!up[i])
+			(void)asy_buf_printf(&miss, "%stcp/%u", miss.len ? ", " :
+			    "", ports[i]);
+	o->missing = asy_buf_steal(&miss);
+	asy_tc_log(t, "  still silent after %.0f s: %s",
+	    (double)rs->recover_ms / 1000.0, o->missing ? o->missing : "");
+}
+
+/* One outage: down, wait (local-check halfway), up, wait for the
+ * services, compare the settings. */
+static int
+outage(struct asy_live *lv, struct outage *o, const char *off,
+    const char *on, int local, const char *before, struct asy_buf *t)
+{
+	const struct asy_lab_resilience *rs = &lv->dut->resil;
+	long long half = (long long)rs->outage_ms / 2, t0;
+	char why[512];
+	int r;
+
+	if (asy_lab_cmd(lv->dut, off) == NULL ||
+	    asy_lab_cmd(lv->dut, on) == NULL)
+		return 0;
+	o->ran = 1;
+	o->local = -1;
+	o->state = -1;
+	asy_tc_log(t, "%s for %.0f s", off, (double)rs->outage_ms / 1000.0);
+	r = asy_live_control(lv, off, t, why, sizeof(why));
+	if (r < 0 && r != ASY_E_NOTFOUND)
+		return r;
+	if (r != 1)
+		o->harness = asy_strdup(why);
+	sleep_ms(half);
+	if (local && o->harness == NULL &&
+	    asy_lab_cmd(lv->dut, "local-check") != NULL) {
+		r = asy_live_control(lv, "local-check", t, why, sizeof(why));
+		if (r < 0 && r != ASY_E_NOTFOUND)
+			return r;
+		o->local = r == 1;
+		o->local_why = asy_strdup(why);
+	}
+	sleep_ms((long long)rs->outage_ms - half);
+	/* The way back is taken whatever happened before.  The recovery
+	 * time counts from its start: a power-on command may wait for the
+	 * device itself. */
+	t0 = asy_now_ms();
+	r = asy_live_control(lv, on, t, why, sizeof(why));
+	if (r < 0 && r != ASY_E_NOTFOUND)
+		return r;
+	if (r != 1 && o->harness == NULL)
+		o->harness = asy_strdup(why);
+	if (o->harness != NULL)
+		return 0;
+	wait_back(lv, o, t0, t);
+	if (o->back && rs->state.via != ASY_VIA_NONE) {
+		char *after = read_state(lv, t, why, sizeof(why));
+
+		if (after == NULL)
+			o->state_why = asy_strdup(why);
+		else if (before != NULL) {
+			o->state_why = state_diff(before, after);
+			o->state = o->state_why == NULL;
+		}
+		free(after);
+	}
+	return 0;
+}
+
+/* The words of the 23-ResMech rows. */
+static char *
+declared(const struct asy_live *lv)
+{
+	struct asy_buf b;
+
+	asy_buf_init(&b, 4096);
+	for (size_t i = 0; i < lv->decl->n_ixit; i++) {
+		const struct asy_ixit_row *row = &lv->decl->ixit[i];
+		const char *v = asy_ixit_get(row, "resilience");
+
+		if (strcmp(row->table->id, "23-ResMech") != 0 || v == NULL)
+			continue;
+		(void)asy_buf_printf(&b, "%s%s: %s", b.len ? "; " : "",
+		    row->id, v);
+	}
+	return b.len ? asy_buf_steal(&b) : (asy_buf_release(&b), NULL);
+}
+
+static int
+run_outages(struct asy_live *lv, struct asy_tc_outages **out)
+{
+	struct asy_tc_state *tc = asy_tc_state(lv);
+	struct asy_tc_outages *o;
+	struct asy_buf t;
+	char *before = NULL, why[512];
+	int r;
+
+	if (tc == NULL)
+		return ASY_E_NOMEM;
+	if (tc->outages != NULL) {
+		*out = tc->outages;
+		return 0;
+	}
+	o = calloc(1, sizeof(*o));
+	if (o == NULL)
+		return ASY_E_NOMEM;
+	tc->outages = o;
+	o->by_case = lv->case_id;
+	o->declared = declared(lv);
+	asy_buf_init(&t, 1 << 20);
+	asy_tc_log(&t, "outages of DUT %s (lab config line %lu)",
+	    lv->dut->name, lv->dut->resil.line);
+	if (lv->dut->resil.state.via != ASY_VIA_NONE)
+		before = read_state(lv, &t, why, sizeof(why));
+	r = outage(lv, &o->net, "network-down", "network-up", 1, before, &t);
+	if (r == 0)
+		r = outage(lv, &o->pwr, "power-off", "power-on", 0, before,
+		    &t);
+	if (r == 0)
+		r = asy_tc_transcript_save(lv, "outages", 0, &t,
+		    &o->transcript);
+	free(before);
+	asy_buf_release(&t);
+	*out = o;
+	return r;
+}
+
+/* Does the lab give what the outages need? */
+static int
+configured(const struct asy_live *lv, int net, int pwr)
+{
+	const struct asy_lab_dut *d = lv->dut;
+
+	if (d->resil.line == 0)
+		return 0;
+	if (net && (asy_lab_cmd(d, "network-down") == NULL ||
+	    asy_lab_cmd(d, "network-up") == NULL))
+		return 0;
+	if (pwr && (asy_lab_cmd(d, "power-off") == NULL ||
+	    asy_lab_cmd(d, "power-on") == NULL))
+		return 0;
+	return 1;
+}
+
+static int
+evidence(struct asy_live *lv, const struct asy_tc_outages *o,
+    struct asy_unit_result *u)
+{
+	char note[128];
+
+	if (o->transcript == NULL)
+		return 0;
+	snprintf(note, sizeof(note), "the control commands, the services "
+	    "coming back and the settings, timestamped (traffic in %s's "
+	    "pcap)", o->by_case ? o->by_case : "this case");
+	(void)lv;
+	return asy_unit_add_evidence(u, o->transcript, "transcript", note);
+}
+
+/* Judge one outage into a part. */
+static int
+judge(const struct asy_live *lv, const struct asy_tc_outages *all,
+    const struct outage *o, const char *what, int need_local,
+    struct asy_unit_result *u)
+{
+	double secs = (double)o->recover_ms / 1000.0;
+	const char *decl = all->declared ? all->declared : "nothing declared";
+
+	if (o->harness != NULL)
+		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "the %s outage "
+		    "could not be made as the lab config says: %s", what,
+		    o->harness);
+	if (!o->back)
+		return asy_unit_set(u, ASY_V_FAIL, "after the %s outage the "
+		    "DUT did not answer again within %.0f s (%s still "
+		    "silent); declared: %s", what,
+		    (double)lv->dut->resil.recover_ms / 1000.0, o->missing ?
+		    o->missing : "services", decl);
+	if (need_local && o->local == 0)
+		return asy_unit_set(u, ASY_V_FAIL, "while the network was "
+		    "cut, the DUT's local function failed the lab's check "
+		    "(%s); declared: %s", o->local_why ? o->local_why : "",
+		    decl);
+	if (o->state == 0)
+		return asy_unit_set(u, ASY_V_FAIL, "after the %s outage the "
+		    "DUT's settings are not the ones it had (%s); its "
+		    "services answered again %.1f s after the end of the "
+		    "outage; declared: %s", what, o->state_why, secs, decl);
+	if (o->state < 0 && lv->dut->resil.state.via != ASY_VIA_NONE)
+		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "the DUT answered "
+		    "again %.1f s after the end of the %s outage, but its settings "
+		    "could not be read to compare (%s)", secs, what,
+		    o->state_why ? o->state_why : "not read before");
+	return asy_unit_set(u, ASY_V_PASS, "every service answered again "
+	    "%.1f s after the end of the %s outage%s%s; declared: %s", secs,
+	    what,
+	    o->state > 0 ? " with the same settings" : " (the lab config "
+	    "gives no <state> to compare settings)", need_local &&
+	    o->local > 0 ? ", and the local function passed the lab's "
+	    "check during it" : "", decl);
+}
+
+static int
+unit_net(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	struct asy_tc_outages *o;
+	int r;
+
+	(void)pu;
+	if (!configured(lv, 1, 0))
+		return ASY_TC_OPERATOR;
+	r = run_outages(lv, &o);
+	if (r == 0)
+		r = judge(lv, o, &o->net, "network", 1, u);
+	return r < 0 ? r : evidence(lv, o, u);
+}
+
+static int
+unit_power(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	struct asy_tc_outages *o;
+	int r;
+
+	(void)pu;
+	if (!configured(lv, 0, 1))
+		return ASY_TC_OPERATOR;
+	r = run_outages(lv, &o);
+	if (r == 0)
+		r = judge(lv, o, &o->pwr, "power", 0, u);
+	return r < 0 ? r : evidence(lv, o, u);
+}
+
+/* 5.9-2-2 a: the local function while the network is cut. */
+static int
+unit_local(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	struct asy_tc_outages *o;
+	int r;
+
+	(void)pu;
+	if (!configured(lv, 1, 0) ||
+	    asy_lab_cmd(lv->dut, "local-check") == NULL)
+		return ASY_TC_OPERATOR;
+	r = run_outages(lv, &o);
+	if (r < 0)
+		return r;
+	if (o->net.harness != NULL)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the network outage "
+		    "could not be made as the lab config says: %s",
+		    o->net.harness);
+	else if (o->net.local < 0)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the local function "
+		    "was not checked during the network outage");
+	else
+		r = asy_unit_set(u, o->net.local ? ASY_V_PASS : ASY_V_FAIL,
+		    "with the network cut, the lab's check of the local "
+		    "function %s (%s); declared: %s", o->net.local ?
+		    "passed" : "failed", o->net.local_why ? o->net.local_why :
+		    "", o->declared ? o->declared : "nothing declared");
+	return r < 0 ? r : evidence(lv, o, u);
+}
+
+/* 5.9-2-2 b: back to an expected, working state after both outages. */
+static int
+unit_recover(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	struct asy_unit_result part;
+	struct asy_tc_outages *o;
+	int r, any = 0;
+
+	(void)pu;
+	if (!configured(lv, 0, 0) || (!configured(lv, 1, 0) &&
+	    !configured(lv, 0, 1)))
+		return ASY_TC_OPERATOR;
+	r = run_outages(lv, &o);
+	if (r < 0)
+		return r;
+	if (o->net.ran) {
+		memset(&part, 0, sizeof(part));
+		r = judge(lv, o, &o->net, "network", 0, &part);
+		if (r == 0)
+			r = asy_tc_fold(u, &part, "network");
+		any = 1;
+	}
+	if (r == 0 && o->pwr.ran) {
+		memset(&part, 0, sizeof(part));
+		r = judge(lv, o, &o->pwr, "power", 0, &part);
+		if (r == 0)
+			r = asy_tc_fold(u, &part, "power");
+		any = 1;
+	}
+	if (r == 0 && !any)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "no outage was made");
+	return r < 0 ? r : evidence(lv, o, u);
+}
+
+static const struct asy_tc_unit units_1[] = {
+	{ "a", unit_net },
+	{ "b", unit_power },
+};
+
+static const struct asy_tc_unit units_2[] = {
+	{ "a", unit_local },
+	{ "b", unit_recover },
+};
+
+const struct asy_testcase asy_tc_5_9_1_2 = {
+	"ts103701-v1.1.1", "5.9-1-2", units_1, ASY_ELEMENTSOF(units_1),
+};
+
+const struct asy_testcase asy_tc_5_9_1_2_v2 = {
+	"ts103701-v2.1.1", "5.9-1-2", units_1, ASY_ELEMENTSOF(units_1),
+};
+
+const struct asy_testcase asy_tc_5_9_2_2 = {
+	"ts103701-v1.1.1", "5.9-2-2", units_2, ASY_ELEMENTSOF(units_2),
+};
+
+const struct asy_testcase asy_tc_5_9_2_2_v2 = {
+	"ts103701-v2.1.1", "5.9-2-2", units_2, ASY_ELEMENTSOF(units_2),
+};
