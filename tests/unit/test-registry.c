@@ -2,7 +2,8 @@
  * The functional test registry (testcases/registry.c) against the
  * catalogues: every registered case and unit exists in its edition, is a
  * functional unit there and needs only what a test can do alone (the
- * network, the serial port; never an operator or power control), and
+ * network, the serial port, Wi-Fi; never an operator or power control),
+ * the units judged from the Wi-Fi onboarding capture need wifi, and
  * nothing is registered twice.  Also the
  * lookup the runner uses.
  */
@@ -74,12 +75,19 @@ START_TEST(registered_units_exist)
 				    tc->id, cu->id);
 				ck_assert_msg(cu->needs != 0 && (cu->needs &
 				    ~(unsigned)(ASY_NEED_NETWORK |
-				    ASY_NEED_SERIAL)) == 0,
-				    "%s %s %s needs more than the network and "
-				    "the serial port (an operator, power): no "
-				    "automated test can do it alone",
+				    ASY_NEED_SERIAL | ASY_NEED_WIFI)) == 0,
+				    "%s %s %s needs more than the network, "
+				    "the serial port and Wi-Fi (an operator, "
+				    "power): no automated test can do it alone",
 				    tc->edition, tc->id, cu->id);
 				ck_assert(tc->units[j].run != NULL);
+				/* Listening to the DUT's radio. */
+				if (strcmp(tc->id, "5.6-3-2") == 0)
+					ck_assert_msg(cu->needs &
+					    ASY_NEED_WIFI, "%s %s %s reads "
+					    "the Wi-Fi capture but does not "
+					    "need wifi", tc->edition, tc->id,
+					    cu->id);
 			}
 			/* Registered once per edition. */
 			for (size_t k = i + 1; k < asy_n_testcases; k++)
@@ -108,6 +116,11 @@ START_TEST(lookup)
 	    "a") != NULL);
 	ck_assert(asy_testcase_find("ts103701-v2.1.1", "5.6-1-2",
 	    "b") == NULL);
+	/* 5.6-3-2: only c, from the Wi-Fi onboarding capture. */
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.6-3-2",
+	    "c") != NULL);
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.6-3-2",
+	    "a") == NULL);
 }
 END_TEST
 
