@@ -270,9 +270,9 @@ wifi_need(struct asy_live *lv, struct asy_tc_state **tc,
 	r = wifi_evidence(*tc, u);
 	if (r == 0)
 		r = asy_unit_set(u, ASY_V_ERROR, "the DUT's Wi-Fi onboarding "
-		    "capture could not be used (%s): %s",
-		    asy_strerror((*tc)->wifi_err), (*tc)->wifi_why ?
-		    (*tc)->wifi_why : "no reason given");
+		    "capture could not be used, a fault of the bench and not "
+		    "of the DUT: %s", (*tc)->wifi_why ? (*tc)->wifi_why :
+		    asy_strerror((*tc)->wifi_err));
 	return r < 0 ? r : 1;
 }
 

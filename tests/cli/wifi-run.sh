@@ -205,6 +205,17 @@ verdict 5.6-3-2 c "" ERROR eth
 reason_has 5.6-3-2 c "" 'not an 802.11 capture' eth
 verdict 5.5-1-2 a ComMech-Setup ERROR eth
 
+# ---- a monitor interface that is not there: ERROR, the bench's fault -----------
+lab mon "<wifi interface=\"mon\" seconds=\"1\" ssid=\"Cam-Setup-1234\" intf=\"Intf-WiFi-AP\"/>"
+sed 's|<serial id="tty"|<wifi id="mon" name="assay-nomon0" monitor="yes"/>\n    &|' \
+    "$tmp/mon.xml" >"$tmp/mon2.xml"
+run mon2
+verdict 5.6-3-2 c "" ERROR mon
+reason_has 5.6-3-2 c "" 'the monitor interface assay-nomon0 cannot be used' mon
+verdict 5.5-1-2 a ComMech-Setup ERROR mon
+[ -e "$tmp/run-mon2/wifi/onboarding.pcap" ] &&
+    fail "mon: a capture from an interface that is not there"
+
 # ---- no Wi-Fi source: the units stay as they were ------------------------------
 lab none "" ' serial="tty"'
 run none
@@ -213,4 +224,4 @@ reason_has 5.6-3-2 c "" 'the bench lacks wifi' none
 verdict 5.5-1-2 a ComMech-Setup INCONCLUSIVE none
 [ -e "$tmp/run-none/wifi" ] && fail "none: a wifi/ folder without a source"
 
-echo "ok: Wi-Fi onboarding in 9 runs"
+echo "ok: Wi-Fi onboarding in 10 runs"
