@@ -206,6 +206,13 @@ dut_release(struct asy_lab_dut *t)
 	step_release(&t->erase.create);
 	step_release(&t->erase.read);
 	step_release(&t->erase.del);
+	if (t->wifi != NULL) {
+		free(t->wifi->capture);
+		free(t->wifi->ssid);
+		free(t->wifi->bssid);
+		free(t->wifi->intf);
+		free(t->wifi);
+	}
 }
 
 void
@@ -1056,6 +1063,89 @@ parse_mac(struct loader *L, const char *s)
 	return ldup(L, out);
 }
 
+/* <wifi> of a DUT: exactly one source, a network to look for. */
+#define WIFI_SECONDS_DEF	30
+#define WIFI_SSID_MAX		32
+
+static void
+load_wifi(struct loader *L, const struct asy_xnode *n, struct asy_lab_dut *t)
+{
+	const char *ifname = asy_xnode_attr(n, "interface");
+	const char *capture = asy_xnode_attr(n, "capture");
+	const char *ssid = asy_xnode_attr(n, "ssid");
+	const char *bssid = asy_xnode_attr(n, "bssid");
+	const char *intf = asy_xnode_attr(n, "intf");
+	unsigned long secs = WIFI_SECONDS_DEF;
+	struct asy_lab_wifi *w;
+	struct stat st;
+
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	t->wifi = w;
+	w->line = n->line;
+	if ((ifname == NULL) == (capture == NULL))
+		LERR(L, n->line, "<wifi> of DUT %s needs exactly one source; "
+		    "give interface=\"ID\" (a <wifi monitor=\"yes\"> "
+		    "interface) or capture=\"FILE.pcap\" (a recorded "
+		    "onboarding), not %s", t->name, ifname == NULL ? "none" :
+		    "both");
+	if (ifname != NULL) {
+		const struct asy_lab_iface *f = find_iface(L->lab, ifname);
+
+		if (f == NULL)
+			LERR(L, n->line, "<wifi> of DUT %s names interface "
+			    "'%s', which is not defined; add <wifi id=\"%s\" "
+			    "name=\"...\" monitor=\"yes\"/> to <interfaces> "
+			    "or fix the ID", t->name, ifname, ifname);
+		else if (f->kind != ASY_IFACE_WIFI || !f->monitor)
+			LERR(L, n->line, "interface %s is not a Wi-Fi interface "
+			    "in monitor mode, so it cannot hear the DUT's "
+			    "onboarding; name a <wifi monitor=\"yes\"> "
+			    "interface", ifname);
+		else
+			w->iface = f;
+		if (get_num(L, n, "seconds", 1, 600, "1 to 600 (seconds)",
+		    &secs) == 0)
+			w->seconds = (unsigned)secs;
+	} else if (asy_xnode_attr(n, "seconds") != NULL) {
+		LERR(L, n->line, "seconds= is for listening on an interface; "
+		    "a capture file is read whole, so remove seconds=");
+	}
+	if (capture != NULL) {
+		w->capture = resolve(L, capture);
+		if (w->capture != NULL && stat(w->capture, &st) < 0)
+			LERR(L, n->line, "capture file '%.200s' does not exist "
+			    "or cannot be read (%s); fix the path (a relative "
+			    "path is relative to the lab file's folder)",
+			    capture, strerror(errno));
+		else if (w->capture != NULL && !S_ISREG(st.st_mode))
+			LERR(L, n->line, "capture '%.200s' is not a regular "
+			    "file; name the pcap file itself", capture);
+	}
+	if (ssid == NULL && bssid == NULL)
+		LERR(L, n->line, "<wifi> of DUT %s does not say which network "
+		    "is the DUT's; add ssid=\"...\" (its onboarding network's "
+		    "name) or bssid=\"aa:bb:cc:dd:ee:ff\"", t->name);
+	if (ssid != NULL && (*ssid == '\0' || strlen(ssid) > WIFI_SSID_MAX))
+		LERR(L, n->line, "ssid '%.64s' is %s; an SSID is 1 to %d "
+		    "bytes: give the network's name exactly, or bssid= for a "
+		    "hidden one", ssid, *ssid ? "too long" : "empty",
+		    WIFI_SSID_MAX);
+	else
+		w->ssid = ldup(L, ssid);
+	if (bssid != NULL) {
+		w->bssid = parse_mac(L, bssid);
+		if (w->bssid == NULL && !L->nomem)
+			LERR(L, n->line, "bssid '%.64s' is not a MAC address; "
+			    "write six hex pairs separated by ':', e.g. "
+			    "02:00:00:00:02:00", bssid);
+	}
+	w->intf = ldup(L, intf);
+}
+
 static void
 load_address(struct loader *L, const struct asy_xnode *n,
     struct asy_lab_dut *t)
@@ -1782,7 +1872,7 @@ static void
 load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 {
 	struct asy_lab *lab = L->lab;
-	const struct asy_xnode *addr, *decl;
+	const struct asy_xnode *addr, *decl, *n;
 	const struct asy_lab_iface *f;
 	const char *v;
 	size_t n_cmds = 0;
@@ -1826,12 +1916,16 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 		check_in_scope(L, addr, t, t->ipv4);
 		check_in_scope(L, addr, t, t->ipv6);
 	}
-	if (asy_xnode_attr(dn, "serial") == NULL && (addr == NULL ||
-	    (asy_xnode_attr(addr, "ipv4") == NULL &&
+	n = asy_xnode_child(dn, "wifi");
+	if (n != NULL)
+		load_wifi(L, n, t);
+	if (asy_xnode_attr(dn, "serial") == NULL && n == NULL &&
+	    (addr == NULL || (asy_xnode_attr(addr, "ipv4") == NULL &&
 	    asy_xnode_attr(addr, "ipv6") == NULL)))
-		LERR(L, dn->line, "DUT %s has no IP address and no serial "
-		    "port, so assay cannot reach it; add <address ipv4=... "
-		    "or ipv6=...> or serial=\"ID\"", t->name);
+		LERR(L, dn->line, "DUT %s has no IP address, no serial port "
+		    "and no Wi-Fi source, so assay cannot reach it; add "
+		    "<address ipv4=... or ipv6=...>, serial=\"ID\" or <wifi>",
+		    t->name);
 
 	decl = asy_xnode_child(dn, "declarations");
 	if (decl != NULL) {

@@ -144,6 +144,24 @@ struct asy_lab_erase {
 	unsigned long	 line;		/* 0: no <erase> */
 };
 
+/*
+ * Where the DUT's Wi-Fi onboarding is seen (<dut><wifi>): a monitor-mode
+ * interface of the lab, listened to for seconds (never sending), or a
+ * capture file the lab recorded with its own sniffer.  Which network is
+ * the DUT's: ssid (exact bytes) and/or bssid.  intf: the IXIT interface
+ * row (15-Intf, V2.1.1 15-PhyIntf) of that access point, whose 11-ComMech
+ * channels are judged from the capture.
+ */
+struct asy_lab_wifi {
+	const struct asy_lab_iface *iface;	/* monitor="yes", or NULL */
+	char		*capture;	/* resolved path, or NULL */
+	unsigned	 seconds;	/* interface: 1..600; 30 */
+	char		*ssid;		/* 1..32 bytes, or NULL */
+	char		*bssid;		/* "02:00:00:00:02:00", or NULL */
+	char		*intf;		/* IXIT row ID, or NULL */
+	unsigned long	 line;
+};
+
 struct asy_lab_dut {
 	char		*name;		/* "weak": safe characters only */
 	char		*ipv4;		/* or NULL */
@@ -165,6 +183,7 @@ struct asy_lab_dut {
 	size_t		 n_updates;
 	struct asy_lab_resilience resil;	/* <resilience>: 5.9 */
 	struct asy_lab_erase erase;	/* <erase>: 5.11-1-2 */
+	struct asy_lab_wifi *wifi;	/* onboarding source, or NULL */
 	unsigned long	 line;
 };
 

@@ -19,6 +19,7 @@
 #include "proc.h"
 #include "sshc.h"
 #include "util.h"
+#include "wifi.h"
 
 asy_unit_fn *
 asy_testcase_find(const char *edition, const char *case_id,
@@ -297,11 +298,26 @@ asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
 {
 	asy_unit_fn *fn;
 	char why[256];
-	int r;
+	int r, offair;
 
 	fn = asy_testcase_find(lv->decl->cat->id, pc->cc->id, pu->cu->id);
 	if (fn == NULL)
 		return 0;
+	/* Judged from the Wi-Fi onboarding capture: the DUT's network
+	 * and the case's pcap are not its evidence. */
+	offair = asy_tc_offair(lv, pc, pu);
+	if (offair) {
+		lv->case_id = pc->cc->id;
+		r = fn(lv, pu, u);
+		if (r < 0) {
+			r = asy_unit_set(u, ASY_V_ERROR, "the harness failed "
+			    "while running this test (%s)", asy_strerror(r));
+			return r < 0 ? r : 1;
+		}
+		if (u->verdict == ASY_V_NONE)
+			ASY_BUG("a test returned without a verdict");
+		return 1;
+	}
 	if (!dut_alive(lv, why, sizeof(why))) {
 		r = mark_down(lv, why);
 		if (r < 0)
@@ -383,6 +399,77 @@ asy_live_case_end(struct asy_live *lv, const struct asy_plan_case *pc,
 	}
 	asy_freep(&lv->case_pcap);
 	return 0;
+}
+
+/* The capture file's copy in the run folder, and the largest copied. */
+#define WIFI_PCAP	"wifi/onboarding.pcap"
+#define WIFI_FILE_MAX	((size_t)256 << 20)
+
+/*
+ * The DUT's Wi-Fi onboarding source, now: a monitor interface needs root
+ * (or CAP_NET_RAW) to open, and the lab's capture file may be readable by
+ * root only.  The file is copied into the run folder, which the assessing
+ * child then owns.  A source that cannot be used is recorded for the
+ * tests that need it.
+ */
+static int
+open_wifi(struct asy_live *lv)
+{
+	const struct asy_lab_wifi *w = lv->dut->wifi;
+	char why[512] = "", *dir = NULL, *dst = NULL;
+	struct asy_buf b;
+	int r;
+
+	if (w == NULL)
+		return 0;
+	asy_buf_init(&b, WIFI_FILE_MAX);
+	dir = asy_path_join(lv->work, "wifi");
+	dst = asy_path_join(lv->work, WIFI_PCAP);
+	if (dir == NULL || dst == NULL) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	r = asy_mkdir_p(dir, 0755);
+	if (r < 0) {
+		lv->wifi_error = asy_strdup_printf("the run folder's wifi/ "
+		    "cannot be made (%s)", asy_strerror(r));
+		r = lv->wifi_error ? 0 : ASY_E_NOMEM;
+		goto out;
+	}
+	if (w->iface != NULL) {
+		r = asy_wifi_monitor_open(w->iface->name, 0, &lv->wifi_cap,
+		    why, sizeof(why));
+		if (r == ASY_E_NOMEM)
+			goto out;
+		if (r < 0) {
+			lv->wifi_cap = NULL;
+			lv->wifi_error = asy_strdup_printf("the monitor "
+			    "interface %s cannot be used: %s", w->iface->name,
+			    *why ? why : asy_strerror(r));
+			r = lv->wifi_error ? 0 : ASY_E_NOMEM;
+		}
+		goto out;
+	}
+	r = asy_buf_load_file(&b, w->capture);
+	if (r == 0)
+		r = asy_buf_save_file(&b, dst);
+	if (r == ASY_E_NOMEM)
+		goto out;
+	if (r < 0) {
+		lv->wifi_error = asy_strdup_printf("the capture file %s cannot "
+		    "be copied into the run folder (%s)", w->capture,
+		    r == ASY_E_TOOBIG ? "larger than 256 MiB" :
+		    asy_strerror(r));
+		r = lv->wifi_error ? 0 : ASY_E_NOMEM;
+		goto out;
+	}
+	lv->wifi_pcap = asy_strdup(WIFI_PCAP);
+	r = lv->wifi_pcap != NULL ? 0 : ASY_E_NOMEM;
+out:
+	asy_buf_release(&b);
+	free(dir);
+	free(dst);
+	return r;
 }
 
 /*
@@ -562,6 +649,8 @@ done:
 	free(filter);
 	if (r == 0)
 		r = open_console(lv);
+	if (r == 0)
+		r = open_wifi(lv);
 	if (r == 0)
 		r = load_secrets(lv);
 	if (r == 0)
@@ -1059,6 +1148,9 @@ asy_live_free(struct asy_live *lv)
 	asy_tc_state_free(lv->tc);
 	asy_console_close(lv->console);
 	free(lv->console_error);
+	asy_capture_close(lv->wifi_cap);
+	free(lv->wifi_pcap);
+	free(lv->wifi_error);
 	asy_buf_release(&lv->console_log);
 	free(lv);
 }

@@ -81,6 +81,15 @@ struct asy_live {
 	/* The privileged parent's end of the control channel (ctl.h), where
 	 * the lab's <control> commands run; -1: run them here. */
 	int			 ctl_fd;
+	/* The DUT's Wi-Fi onboarding source (<dut><wifi>), prepared at
+	 * asy_live_open() while still privileged: its monitor interface
+	 * opened (wifi_cap, listened to by the first test that needs it),
+	 * or the lab's capture file copied into the run folder (wifi_pcap,
+	 * relative).  wifi_error says why neither could be; all NULL when
+	 * the DUT has no Wi-Fi source. */
+	struct asy_capture	*wifi_cap;
+	char			*wifi_pcap;
+	char			*wifi_error;
 	/* The run's journal (run.c), or NULL: discovery is recorded in it,
 	 * and a resumed run takes its discovery back from it. */
 	struct asy_journal	*journal;
@@ -100,6 +109,13 @@ const char *asy_live_secret(const struct asy_live *lv,
  * (testcases/tclib.c). */
 int	asy_tc_preload(struct asy_live *lv);
 void	asy_tc_state_free(struct asy_tc_state *tc);
+
+/* Is the unit judged from the DUT's Wi-Fi onboarding capture alone
+ * (testcases/tcwifi.c)?  Then it runs without the DUT answering on the
+ * network, and its PASS rests on that capture, not on the case's pcap.
+ * 1 or 0. */
+int	asy_tc_offair(const struct asy_live *lv, const struct asy_plan_case *pc,
+	    const struct asy_plan_unit *pu);
 
 /* A unit's test.  Sets u's verdict, reason and evidence; returns 0, or a
  * negative error only when the harness failed (out of memory, I/O): the
@@ -177,7 +193,10 @@ int	asy_live_case_end(struct asy_live *lv, const struct asy_plan_case *pc,
 
 /*
  * The run itself.  asy_live_open() while privileged: the capture handle on
- * the DUT's interface (a failure is recorded in lv->cap_error, not fatal).
+ * the DUT's interface (a failure is recorded in lv->cap_error, not fatal),
+ * its serial console, its Wi-Fi onboarding source (the monitor interface
+ * opened, or the capture file copied to wifi/onboarding.pcap; a failure
+ * in lv->wifi_error).
  * asy_live_discover() after privileges are dropped: start the capture,
  * check the DUT answers, run nmap on each of its addresses into
  * discovery/, match with the IXIT.  Failures are recorded for the verdicts

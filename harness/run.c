@@ -497,6 +497,9 @@ bench_caps(const struct asy_lab *lab, const struct asy_lab_dut *dut)
 		if (lab->ifaces[i].kind == ASY_IFACE_WIFI &&
 		    lab->ifaces[i].monitor)
 			caps |= ASY_NEED_WIFI;
+	/* A recorded onboarding is a Wi-Fi source without a sniffer. */
+	if (dut->wifi != NULL)
+		caps |= ASY_NEED_WIFI;
 	if (asy_lab_cmd(dut, "power-off") != NULL &&
 	    asy_lab_cmd(dut, "power-on") != NULL)
 		caps |= ASY_NEED_POWER;

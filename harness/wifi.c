@@ -1116,16 +1116,75 @@ out:
 #define DEF_FILE_CAP	((unsigned long)64 << 20)
 
 int
+asy_wifi_monitor_open(const char *ifname, unsigned long file_cap,
+    struct asy_capture **out, char *why, size_t why_len)
+{
+	char eb[512] = "";
+	int r;
+
+	if (ifname == NULL || *ifname == '\0') {
+		asy_why(why, why_len, "give a monitor interface");
+		return ASY_E_USAGE;
+	}
+	r = asy_capture_open_monitor(ifname, 0, file_cap == 0 ? DEF_FILE_CAP :
+	    file_cap, out, eb, sizeof(eb));
+	if (r < 0)
+		asy_why(why, why_len, "%s", eb);
+	return r;
+}
+
+int
+asy_wifi_listen(struct asy_capture *c, const struct asy_wifi_live_opts *o,
+    const char *path, const struct asy_wifi_opts *ao, struct asy_wifi **out,
+    unsigned long *frames, char *why, size_t why_len)
+{
+	struct asy_capture_stats st;
+	unsigned long max_frames;
+	long long deadline;
+	unsigned seconds;
+	int r;
+
+	if (c == NULL || o == NULL || path == NULL ||
+	    o->seconds > MAX_SECONDS) {
+		asy_why(why, why_len, "give an open monitor capture, a pcap "
+		    "file and at most %d seconds", MAX_SECONDS);
+		return ASY_E_USAGE;
+	}
+	seconds = o->seconds == 0 ? DEF_SECONDS : o->seconds;
+	max_frames = o->max_frames == 0 ? DEF_FRAMES : o->max_frames;
+	r = asy_capture_begin(c, path);
+	if (r < 0) {
+		asy_why(why, why_len, "%s: %s", path, r == ASY_E_EXISTS ?
+		    "exists already; give a new file" : asy_strerror(r));
+		return r;
+	}
+	r = asy_capture_start(c);
+	if (r < 0) {
+		asy_why(why, why_len, "cannot start the capture thread");
+		return r;
+	}
+	deadline = asy_now_ms() + (long long)seconds * 1000;
+	while (asy_now_ms() < deadline &&
+	    asy_capture_packets(c) < max_frames)
+		poll(NULL, 0, 100);
+	r = asy_capture_end(c, &st);
+	if (r < 0) {
+		asy_why(why, why_len, "%s: the capture failed: %s",
+		    o->ifname != NULL ? o->ifname : "monitor interface",
+		    asy_strerror(r));
+		return r;
+	}
+	if (frames != NULL)
+		*frames = (unsigned long)st.packets;
+	return asy_wifi_analyse(path, ao, out, why, why_len);
+}
+
+int
 asy_wifi_live(const struct asy_wifi_live_opts *o, const char *path,
     const struct asy_wifi_opts *ao, struct asy_wifi **out,
     unsigned long *frames, char *why, size_t why_len)
 {
 	struct asy_capture *c = NULL;
-	struct asy_capture_stats st;
-	char eb[512] = "";
-	unsigned long max_frames;
-	long long deadline;
-	unsigned seconds;
 	int r;
 
 	if (o == NULL || o->ifname == NULL || *o->ifname == '\0' ||
@@ -1134,41 +1193,10 @@ asy_wifi_live(const struct asy_wifi_live_opts *o, const char *path,
 		    "and at most %d seconds", MAX_SECONDS);
 		return ASY_E_USAGE;
 	}
-	seconds = o->seconds == 0 ? DEF_SECONDS : o->seconds;
-	max_frames = o->max_frames == 0 ? DEF_FRAMES : o->max_frames;
-	r = asy_capture_open_monitor(o->ifname, 0, o->file_cap == 0 ?
-	    DEF_FILE_CAP : o->file_cap, &c, eb, sizeof(eb));
-	if (r < 0) {
-		asy_why(why, why_len, "%s", eb);
+	r = asy_wifi_monitor_open(o->ifname, o->file_cap, &c, why, why_len);
+	if (r < 0)
 		return r;
-	}
-	r = asy_capture_begin(c, path);
-	if (r < 0) {
-		asy_why(why, why_len, "%s: %s", path, r == ASY_E_EXISTS ?
-		    "exists already; give a new file" : asy_strerror(r));
-		goto out;
-	}
-	r = asy_capture_start(c);
-	if (r < 0) {
-		asy_why(why, why_len, "cannot start the capture thread");
-		goto out;
-	}
-	deadline = asy_now_ms() + (long long)seconds * 1000;
-	while (asy_now_ms() < deadline &&
-	    asy_capture_packets(c) < max_frames)
-		poll(NULL, 0, 100);
-	r = asy_capture_end(c, &st);
-	if (r < 0) {
-		asy_why(why, why_len, "%s: the capture failed: %s", o->ifname,
-		    asy_strerror(r));
-		goto out;
-	}
-	asy_capture_close(c);
-	c = NULL;
-	if (frames != NULL)
-		*frames = (unsigned long)st.packets;
-	r = asy_wifi_analyse(path, ao, out, why, why_len);
-out:
+	r = asy_wifi_listen(c, o, path, ao, out, frames, why, why_len);
 	asy_capture_close(c);
 	return r;
 }

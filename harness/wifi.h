@@ -217,6 +217,20 @@ int	asy_wifi_live(const struct asy_wifi_live_opts *o, const char *path,
 	    const struct asy_wifi_opts *ao, struct asy_wifi **out,
 	    unsigned long *frames, char *why, size_t why_len);
 
+/*
+ * The same in two steps, for a run that must open the interface while
+ * still privileged and listen later: asy_wifi_monitor_open() (errors as
+ * above; close the handle with asy_capture_close()), then
+ * asy_wifi_listen() on it (o->ifname only names it in messages).  A
+ * handle is listened on once.
+ */
+int	asy_wifi_monitor_open(const char *ifname, unsigned long file_cap,
+	    struct asy_capture **out, char *why, size_t why_len);
+int	asy_wifi_listen(struct asy_capture *c,
+	    const struct asy_wifi_live_opts *o, const char *path,
+	    const struct asy_wifi_opts *ao, struct asy_wifi **out,
+	    unsigned long *frames, char *why, size_t why_len);
+
 /* ---- the judgement ------------------------------------------------------- */
 
 /* Worst last: a judgement's grade is the highest of its notes'. */

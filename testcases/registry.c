@@ -20,7 +20,7 @@ extern const struct asy_testcase asy_tc_5_5_1_2, asy_tc_5_5_2_2;
 extern const struct asy_testcase asy_tc_5_5_4_2, asy_tc_5_5_5_2;
 extern const struct asy_testcase asy_tc_5_5_6_2, asy_tc_5_5_7_2;
 extern const struct asy_testcase asy_tc_5_6_1_2, asy_tc_5_6_1_2_v2;
-extern const struct asy_testcase asy_tc_5_6_2_2;
+extern const struct asy_testcase asy_tc_5_6_2_2, asy_tc_5_6_3_2;
 extern const struct asy_testcase asy_tc_5_6_4_2, asy_tc_5_6_4A_2_v2;
 extern const struct asy_testcase asy_tc_5_6_4B_2_v2;
 extern const struct asy_testcase asy_tc_5_8_1_2, asy_tc_5_8_2_2;
@@ -54,6 +54,7 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_6_1_2,
 	&asy_tc_5_6_1_2_v2,
 	&asy_tc_5_6_2_2,
+	&asy_tc_5_6_3_2,
 	&asy_tc_5_6_4_2,
 	&asy_tc_5_6_4A_2_v2,
 	&asy_tc_5_6_4B_2_v2,

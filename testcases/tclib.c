@@ -74,6 +74,7 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	free(tc->con_transcript);
 	asy_tc_outages_free(tc->outages);
 	asy_tc_erase_free(tc->erase);
+	asy_tc_wifi_release(tc);
 	free(tc);
 }
 
@@ -1528,6 +1529,8 @@ asy_tc_commech(struct asy_live *lv, const struct asy_ixit_row *row,
 
 	if (row == NULL)
 		return asy_unit_set(u, ASY_V_ERROR, "the unit has no IXIT row");
+	if (asy_tc_onboarding_row(lv, row))
+		return asy_tc_wifi_commech(lv, row, u);
 	r = asy_live_need_discovery(lv, u);
 	if (r != 0)
 		return r < 0 ? r : 0;

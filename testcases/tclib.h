@@ -184,6 +184,22 @@ int	asy_tc_access(struct asy_live *lv, const struct asy_ixit_row *row,
 int	asy_tc_commech(struct asy_live *lv, const struct asy_ixit_row *row,
 	    int sensitive, struct asy_unit_result *u);
 
+/*
+ * The DUT's Wi-Fi onboarding (tcwifi.c).  An 11-ComMech row whose
+ * interface is the lab's <dut><wifi intf> runs over the onboarding access
+ * point: asy_tc_commech() judges it from the onboarding capture with
+ * asy_tc_wifi_commech() (asy_wifi_judge(): a weakness FAILs, good or
+ * noted PASSes with the note, a network not seen is INCONCLUSIVE;
+ * cleartext named by frame).  asy_tc_wifi_radios() is 5.6-3-2 c: the
+ * DUT's access points in the capture against the IXIT's Wi-Fi interface
+ * rows.  A source that cannot be used is an ERROR.
+ */
+int	asy_tc_onboarding_row(const struct asy_live *lv,
+	    const struct asy_ixit_row *row);
+int	asy_tc_wifi_commech(struct asy_live *lv,
+	    const struct asy_ixit_row *row, struct asy_unit_result *u);
+int	asy_tc_wifi_radios(struct asy_live *lv, struct asy_unit_result *u);
+
 /* Every channel a 21-PersData row names (commech), as sensitive. */
 int	asy_tc_persdata(struct asy_live *lv, const struct asy_ixit_row *pd,
 	    struct asy_unit_result *u);

@@ -8,6 +8,8 @@
 #include "console.h"
 #include "tclib.h"
 
+struct asy_wifi;
+
 /* A secure channel assessed once, for the cases that reuse it. */
 struct asy_tc_chan {
 	unsigned		 port;
@@ -41,10 +43,30 @@ struct asy_tc_state {
 	 * (tc-5.11-1.c), each done once. */
 	struct asy_tc_outages	*outages;
 	struct asy_tc_erase	*erase;
+	/* The Wi-Fi onboarding capture, analysed once (tcwifi.c). */
+	int			 wifi_done;
+	int			 wifi_err;	/* why there is no analysis */
+	char			*wifi_why;
+	struct asy_wifi		*wifi;		/* or NULL */
+	int			 wifi_pcap;	/* wifi/onboarding.pcap there */
+	int			 wifi_text;	/* wifi/analysis.txt there */
+	char			*wifi_note;	/* its source and SHA-256 */
 };
 
 void	asy_tc_outages_free(struct asy_tc_outages *o);
 void	asy_tc_erase_free(struct asy_tc_erase *e);
+
+/*
+ * The DUT's Wi-Fi onboarding capture (the lab's <dut><wifi>), listened to
+ * or read and analysed once for the run by the first test that needs it:
+ * *tc gets lv->tc, with tc->wifi the analysis, or NULL with tc->wifi_err
+ * and tc->wifi_why (the source could not be used: the bench's fault).
+ * The capture is wifi/onboarding.pcap in the run folder, its analysis
+ * wifi/analysis.txt.  Without a source nothing is done.  0 or
+ * ASY_E_NOMEM.
+ */
+int	asy_tc_wifi(struct asy_live *lv, struct asy_tc_state **tc);
+void	asy_tc_wifi_release(struct asy_tc_state *tc);
 
 /* Images, signatures and the lab's CA of every <update>, read (and the CA
  * made) while still privileged. */

@@ -90,6 +90,9 @@ static void gen_huge(const char *path);
 #define POWER_OFF	"<control action=\"power-off\" timeout=\"20\">"
 #define POWER_ON	"<control action=\"power-on\">"
 #define ETH		"<ethernet id=\"eth-lab\" name=\"enx0200005e0001\"/>"
+#define WIFI		"<wifi interface=\"wlan-mon\" seconds=\"45\" " \
+			"ssid=\"Hub-Setup-01\" bssid=\"02:00:5E:10:00:AA\" " \
+			"intf=\"Intf-WiFi\"/>"
 
 static const struct lc_case cases[] = {
 	/* ---- Not a lab config at all ---- */
@@ -450,10 +453,11 @@ static const struct lc_case cases[] = {
 	  .expect = { AT(ADDR, "MAC") } },
 	{ .name = "dut-unreachable",
 	  .edit = { { SENSOR, "<dut name=\"sensor\">" } },
-	  .expect = { AT("<dut name=\"sensor\">", "no IP address and no "
-	      "serial port") } },
+	  .expect = { AT("<dut name=\"sensor\">", "no IP address, no "
+	      "serial port and no Wi-Fi source & <wifi>") } },
 	{ .name = "dut-mac-only",
-	  .edit = { { "ipv4=\"198.18.0.10\" ipv6=\"2001:2::10\" ", "" } },
+	  .edit = { { "ipv4=\"198.18.0.10\" ipv6=\"2001:2::10\" ", "" },
+	    { "    " WIFI "\n", "" } },
 	  .expect = { AT(HUB, "no IP address") } },
 	{ .name = "ipv4-outside-scope",
 	  .edit = { { NET4, "<net>198.18.0.0/16</net>" },
@@ -467,6 +471,69 @@ static const struct lc_case cases[] = {
 	{ .name = "ipv4-mapped-outside-scope",
 	  .edit = { { "ipv6=\"2001:2::10\"", "ipv6=\"::ffff:192.0.2.1\"" } },
 	  .expect = { AT(ADDR, "::ffff:192.0.2.1 & outside") } },
+
+	/* ---- The Wi-Fi onboarding source ---- */
+	{ .name = "wifi-no-source",
+	  .edit = { { WIFI, "<wifi ssid=\"Hub-Setup-01\"/>" } },
+	  .expect = { AT("<wifi ssid=", "exactly one source & "
+	      "interface=\"ID\" & capture=\"FILE.pcap\" & not none") } },
+	{ .name = "wifi-both-sources",
+	  .edit = { { "seconds=\"45\"", "capture=\"on.pcap\"" } },
+	  .expect = { AT("<wifi interface=", "exactly one source & "
+	      "not both") } },
+	{ .name = "wifi-iface-undefined",
+	  .edit = { { "<wifi interface=\"wlan-mon\"",
+	      "<wifi interface=\"wlan-gone\"" } },
+	  .expect = { AT("<wifi interface=", "wlan-gone & not defined & "
+	      "monitor=\"yes\"") } },
+	{ .name = "wifi-iface-ethernet",
+	  .edit = { { "<wifi interface=\"wlan-mon\"",
+	      "<wifi interface=\"eth-lab\"" } },
+	  .expect = { AT("<wifi interface=", "eth-lab & not a Wi-Fi "
+	      "interface in monitor mode") } },
+	{ .name = "wifi-iface-not-monitor",
+	  .edit = { { "monitor=\"yes\"", "monitor=\"no\"" } },
+	  .expect = { AT("<wifi interface=", "wlan-mon & monitor mode") } },
+	{ .name = "wifi-seconds-0",
+	  .edit = { { "seconds=\"45\"", "seconds=\"0\"" } },
+	  .expect = { AT("<wifi interface=", "seconds & 1 to 600") } },
+	{ .name = "wifi-seconds-601",
+	  .edit = { { "seconds=\"45\"", "seconds=\"601\"" } },
+	  .expect = { AT("<wifi interface=", "seconds & out of range & "
+	      "1 to 600") } },
+	{ .name = "wifi-seconds-unit",
+	  .edit = { { "seconds=\"45\"", "seconds=\"45s\"" } },
+	  .expect = { AT("<wifi interface=", "seconds & decimal") } },
+	{ .name = "wifi-seconds-with-capture",
+	  .edit = { { "interface=\"wlan-mon\" seconds=\"45\"",
+	      "capture=\"ixit.xml\" seconds=\"45\"" } },
+	  .expect = { AT("<wifi capture=", "seconds= & remove") } },
+	{ .name = "wifi-capture-missing",
+	  .edit = { { "interface=\"wlan-mon\" seconds=\"45\"",
+	      "capture=\"gone/onboarding.pcap\"" } },
+	  .expect = { AT("<wifi capture=", "gone/onboarding.pcap & does "
+	      "not exist & relative") } },
+	{ .name = "wifi-capture-folder",
+	  .edit = { { "interface=\"wlan-mon\" seconds=\"45\"",
+	      "capture=\".\"" } },
+	  .expect = { AT("<wifi capture=", "regular file") } },
+	{ .name = "wifi-no-network",
+	  .edit = { { " ssid=\"Hub-Setup-01\" bssid=\"02:00:5E:10:00:AA\"",
+	      "" } },
+	  .expect = { AT("<wifi interface=", "which network & ssid=\"...\" "
+	      "& bssid=") } },
+	{ .name = "wifi-ssid-long",
+	  .edit = { { "ssid=\"Hub-Setup-01\"",
+	      "ssid=\"Hub-Setup-01234567890123456789012\"" } },
+	  .expect = { AT("<wifi interface=", "too long & 1 to 32 bytes") } },
+	{ .name = "wifi-ssid-empty",
+	  .edit = { { "ssid=\"Hub-Setup-01\"", "ssid=\"\"" } },
+	  .expect = { AT("<wifi interface=", "empty & bssid=") } },
+	{ .name = "wifi-bssid-bad",
+	  .edit = { { "bssid=\"02:00:5E:10:00:AA\"",
+	      "bssid=\"02:00:5E:10:00\"" } },
+	  .expect = { AT("<wifi interface=", "bssid & not a MAC & six hex "
+	      "pairs") } },
 
 	/* ---- Declarations ---- */
 	{ .name = "decl-ics-missing",
@@ -1153,6 +1220,8 @@ START_TEST(test_base)
 	ck_assert_uint_eq(hub->line, line_of(text.data, HUB));
 	ck_assert_uint_eq(lab->ifaces[2].line, line_of(text.data, SERIAL));
 	ck_assert_uint_eq(lab->creds[1].line, line_of(text.data, CRED_FILE));
+	ck_assert_uint_eq(asy_lab_dut(lab, "hub")->wifi->line,
+	    line_of(text.data, WIFI));
 	ck_assert_uint_eq(hub->cmds[0].line, line_of(text.data, POWER_OFF));
 	asy_buf_release(&text);
 
@@ -1249,6 +1318,16 @@ START_TEST(test_base)
 	ck_assert_int_eq(asy_lab_in_scope(lab, hub->ipv4), 1);
 	ck_assert_int_eq(asy_lab_in_scope(lab, hub->ipv6), 1);
 	ck_assert_int_eq(asy_lab_in_scope(lab, "198.20.0.1"), 0);
+
+	/* The Wi-Fi onboarding source: the monitor interface. */
+	ck_assert_ptr_nonnull(hub->wifi);
+	ck_assert_ptr_eq(hub->wifi->iface, &lab->ifaces[1]);
+	ck_assert_ptr_null(hub->wifi->capture);
+	ck_assert_uint_eq(hub->wifi->seconds, 45);
+	assert_str(hub->wifi->ssid, "Hub-Setup-01");
+	assert_str(hub->wifi->bssid, "02:00:5e:10:00:aa");
+	assert_str(hub->wifi->intf, "Intf-WiFi");
+	ck_assert_ptr_null(sensor->wifi);
 
 	asy_lab_free(lab);
 	asy_lab_free(NULL);
@@ -1729,6 +1808,49 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+/* A DUT reached only through a recorded onboarding: capture= resolved
+ * from the lab file's folder, a BSSID alone, no listening time. */
+START_TEST(test_wifi_capture)
+{
+	char *dir = lab_folder(), *path = join(dir, "lab.xml");
+	char *sub = join(dir, "cap"), *labdir, *s;
+	struct asy_lab *lab;
+	const struct asy_lab_dut *t;
+
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	copy_src("tests/data/wifi/wpa3-sae.pcap", sub, "onboarding.pcap");
+	ut_write_str(path, "<?xml version=\"1.0\"?>\n"
+	    "<lab format=\"1\" name=\"recorded\">\n"
+	    "  <scope><net>198.18.0.0/15</net></scope>\n"
+	    "  <interfaces><ethernet id=\"e\" name=\"eth0\"/></interfaces>\n"
+	    "  <dut name=\"cam\">\n"
+	    "    <wifi capture=\"cap/onboarding.pcap\" "
+	    "bssid=\"02-00-00-00-07-00\"/>\n"
+	    "    <declarations ics=\"ics.xml\" ixit=\"ixit.xml\"/>\n"
+	    "  </dut>\n"
+	    "</lab>\n");
+	lab = load_clean(path, 0);
+	labdir = real(dir);
+	t = asy_lab_dut(lab, "cam");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(t->wifi);
+	ck_assert_ptr_null(t->wifi->iface);
+	s = cat2(labdir, "/cap/onboarding.pcap");
+	assert_str(t->wifi->capture, s);
+	free(s);
+	ck_assert_ptr_null(t->wifi->ssid);
+	assert_str(t->wifi->bssid, "02:00:00:00:07:00");
+	ck_assert_ptr_null(t->wifi->intf);
+	ck_assert_ptr_null(t->iface);
+	ck_assert_ptr_null(t->ipv4);
+	asy_lab_free(lab);
+	free(labdir);
+	free(sub);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 labcfg_suite(void)
 {
@@ -1743,6 +1865,7 @@ labcfg_suite(void)
 	tcase_add_test(bad, test_unreadable);
 	tcase_add_test(good, test_base);
 	tcase_add_test(good, test_defaults);
+	tcase_add_test(good, test_wifi_capture);
 	tcase_add_test(good, test_examples);
 	tcase_add_loop_test(good, test_in_scope, 0,
 	    (int)ASY_ELEMENTSOF(scope_rows));

@@ -2,8 +2,9 @@
  * The functional test registry (testcases/registry.c) against the
  * catalogues: every registered case and unit exists in its edition, is a
  * functional unit there and needs what a test reaches by itself (the
- * network or the serial port; power through the lab's control commands;
- * an operator only as the fallback when the lab gives no way), and
+ * network, the serial port or Wi-Fi; power through the lab's control
+ * commands; an operator only as the fallback when the lab gives no way),
+ * the units judged from the Wi-Fi onboarding capture need wifi, and
  * nothing is registered twice.  Also the
  * lookup the runner uses.
  */
@@ -79,11 +80,18 @@ START_TEST(registered_units_exist)
 				 * (ASY_TC_OPERATOR) when the lab gives none. */
 				ck_assert_msg((cu->needs &
 				    (unsigned)(ASY_NEED_NETWORK |
-				    ASY_NEED_SERIAL)) != 0,
-				    "%s %s %s needs neither the network nor "
-				    "the serial port: no automated test can do "
-				    "it", tc->edition, tc->id, cu->id);
+				    ASY_NEED_SERIAL | ASY_NEED_WIFI)) != 0,
+				    "%s %s %s needs neither the network, the "
+				    "serial port nor Wi-Fi: no automated test "
+				    "can do it", tc->edition, tc->id, cu->id);
 				ck_assert(tc->units[j].run != NULL);
+				/* Listening to the DUT's radio. */
+				if (strcmp(tc->id, "5.6-3-2") == 0)
+					ck_assert_msg(cu->needs &
+					    ASY_NEED_WIFI, "%s %s %s reads "
+					    "the Wi-Fi capture but does not "
+					    "need wifi", tc->edition, tc->id,
+					    cu->id);
 			}
 			/* Registered once per edition. */
 			for (size_t k = i + 1; k < asy_n_testcases; k++)
@@ -112,6 +120,11 @@ START_TEST(lookup)
 	    "a") != NULL);
 	ck_assert(asy_testcase_find("ts103701-v2.1.1", "5.6-1-2",
 	    "b") == NULL);
+	/* 5.6-3-2: only c, from the Wi-Fi onboarding capture. */
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.6-3-2",
+	    "c") != NULL);
+	ck_assert(asy_testcase_find("ts103701-v1.1.1", "5.6-3-2",
+	    "a") == NULL);
 }
 END_TEST
 

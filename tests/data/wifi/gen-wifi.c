@@ -28,6 +28,9 @@
  *                        element, a cut association request
  *   hostile-ssid         an SSID of 255 bytes with markup and control bytes
  *   not-80211            an Ethernet capture
+ *   two-aps              a device's WPA3-SAE setup network, a second open
+ *                        network on the same radio (BSSIDs equal but for
+ *                        the last octet) and a neighbour's WPA2-PSK one
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -891,6 +894,25 @@ gen_not_80211(const char *dir)
 	pcap_save(dir, "not-80211");
 }
 
+static void
+gen_two_aps(const char *dir)
+{
+	unsigned char dut[6], extra[6], other[6];
+
+	ap(dut, 0x1000);
+	ap(extra, 0x1001);
+	ap(other, 0x1100);
+	pcap_begin(LT_RADIOTAP);
+	rsn_beacon(dut, "Cam-Setup-5678", 6, A_SAE, 0x00c0);	/* 1 */
+	rt_plain(2437, 0);			/* 2: the same radio, open */
+	announce(extra, 8, 0);
+	ie_ssid("Cam-Debug");
+	ie_rates_ds(6);
+	record();
+	rsn_beacon(other, "Neighbour-Net", 6, A_PSK, 0);	/* 3 */
+	pcap_save(dir, "two-aps");
+}
+
 static const struct {
 	void	(*gen)(const char *dir);
 } captures[] = {
@@ -909,6 +931,7 @@ static const struct {
 	{ gen_hostile_ies },
 	{ gen_hostile_ssid },
 	{ gen_not_80211 },
+	{ gen_two_aps },
 };
 
 int
