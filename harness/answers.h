@@ -23,7 +23,7 @@ struct asy_answer {
 	char		*date;		/* or NULL */
 	char		*reason;	/* "" when none */
 	char		*origin;	/* "answers line 12" or "prompt" */
-	unsigned long	 line;		/* in the answers file; 0: prompt */
+	unsigned long	 line;		/* in the answers file (0: prompt) */
 	/*
 	 * The evidence file, or both NULL.  evidence_src is where it is
 	 * copied from (resolved against the answers file's folder);
@@ -68,7 +68,8 @@ int	asy_answers_load_resumed(const char *path, const char *run_dir,
 int	asy_answers_copy_evidence(struct asy_answers *a, const char *path,
 	    const char *dir, struct asy_diags *d);
 /* Does an answer already use rel as its evidence name? */
-int	asy_answers_evidence_used(const struct asy_answers *a, const char *rel);
+int	asy_answers_evidence_used(const struct asy_answers *a,
+	    const char *rel);
 struct asy_answers *asy_answers_new(void);
 void	asy_answers_free(struct asy_answers *a);
 /* Free the strings of one answer (not the struct). */
@@ -90,7 +91,7 @@ struct asy_prompt {
 	const char	*unit_label;	/* "b" or "b:AuthMech-SSH" */
 	const char	*title;		/* the case's */
 	const char	*question;	/* the unit's text */
-	const char	*look_for;	/* lines of what the declarations say,
+	const char	*look_for;	/* what the declarations say (lines),
 					   or NULL */
 	enum asy_verdict pre;		/* ASY_V_NONE: no pre-assessment */
 	const char	*pre_reason;

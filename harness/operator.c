@@ -151,8 +151,8 @@ asy_operator_lookfor(const struct asy_decl *decl,
 		}
 	}
 	if (r == 0 && shown == 0 && cc->n_reads > 0)
-		r = asy_buf_puts(out, "(the IXIT has no rows in the tables this "
-		    "case reads)\n");
+		r = asy_buf_puts(out, "(the IXIT has no rows in the tables "
+		    "this case reads)\n");
 	if (r == 0 && more > 0)
 		r = asy_buf_printf(out, "(%zu more rows in the IXIT)\n", more);
 	return r;
@@ -271,8 +271,8 @@ open_evidence(const char *path, int *fd, char *why, size_t why_len)
 	if (f < 0) {
 		e = errno;
 		if (e == ENOENT || e == ENOTDIR) {
-			asy_why(why, why_len, "there is no such file; check the "
-			    "path");
+			asy_why(why, why_len, "there is no such file; check "
+			    "the path");
 			return ASY_E_NOTFOUND;
 		}
 		if (e == ELOOP) {

@@ -229,6 +229,15 @@ decide_by_assessor(const struct asy_decl *decl,
 			*stop_asking = 1;
 		asked = r;
 	}
+	if (a != NULL && operator && a->accept) {
+		/* "accept" on a case with a pre-assessment, given for all
+		 * its units ("*"): an operator step has none to accept. */
+		u->verdict = ASY_V_INCONCLUSIVE;
+		return set(&u->reason, "operator step not answered: its answer "
+		    "accepts a pre-assessment, which an operator step does not "
+		    "have; answer it in the answers file (--answers) or run "
+		    "interactively");
+	}
 	if (a != NULL) {
 		r = setf(&u->decided_by, "assessor %s", a->assessor);
 		if (r == 0)

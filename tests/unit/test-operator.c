@@ -667,8 +667,8 @@ START_TEST(test_prompt_pipe)
 		.case_id = "5.3-16-2", .unit_label = "a",
 		.title = "Functional check of the model designation",
 		.question = "Find the model designation on the DUT.",
-		.look_for = "DUT: Lumora C20, hw B\nUserInfo-Model (2-UserInfo): "
-		    "topic: model-designation\n",
+		.look_for = "DUT: Lumora C20, hw B\n"
+		    "UserInfo-Model (2-UserInfo): topic: model-designation\n",
 		.pre = ASY_V_NONE, .assessor = "Tester",
 		.attach = attach, .ctx = &t,
 	};
