@@ -243,6 +243,30 @@ asy_buf_put_attr(struct asy_buf *b, const char *name, const char *value)
 	return r;
 }
 
+int
+asy_buf_put_term(struct asy_buf *b, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t used = 0;
+	int r = 0;
+
+	while (*p != '\0' && r == 0) {
+		size_t n = *p < 0x80 ? 1 : utf8_len(p);
+
+		if (used + (n ? n : 1) > max)
+			return asy_buf_puts(b, "...");
+		if (n == 1 && *p >= 0x20 && *p != 0x7f)
+			r = asy_buf_putc(b, (char)*p);
+		else if (n < 2 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))
+			r = asy_buf_putc(b, '?');
+		else
+			r = asy_buf_add(b, p, n);
+		used += n ? n : 1;
+		p += n ? n : 1;
+	}
+	return r;
+}
+
 char *
 asy_strdup_printf(const char *fmt, ...)
 {

@@ -48,6 +48,12 @@ int	asy_buf_put_attr(struct asy_buf *b, const char *name,
 	    const char *value);
 int	asy_buf_put_json(struct asy_buf *b, const char *s);
 
+/*
+ * Text from outside for a terminal: at most max bytes of s (then "..."),
+ * cut at a character boundary; control characters (C0, DEL, C1) and
+ * invalid UTF-8 become '?', so nothing in it can drive the terminal.
+ */
+int	asy_buf_put_term(struct asy_buf *b, const char *s, size_t max);
 /* A fresh string formatted as printf does (at most 1 MiB), or NULL. */
 char	*asy_strdup_printf(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));

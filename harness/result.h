@@ -16,8 +16,8 @@
 
 struct asy_evidence {
 	char	*path;		/* relative to the run folder */
-	char	*kind;		/* declaration, catalogue, answers, pcap, nmap,
-				   transcript, ... */
+	char	*kind;		/* declaration, catalogue, answers, operator,
+				   pcap, nmap, transcript, ... */
 	char	*note;		/* what in it matters ("frames 12-18"), or NULL */
 };
 

@@ -15,6 +15,7 @@
 #include "evidence.h"
 #include "log.h"
 #include "labcfg.h"
+#include "operator.h"
 #include "preassess.h"
 #include "proc.h"
 #include "sha256.h"
@@ -56,45 +57,192 @@ set_owned(char **dst, char *s)
 	return 0;
 }
 
-/* Decide a conceptual unit from the answers, the prompt, or not at all. */
+/* What the prompt's attach() needs to copy an operator's evidence file. */
+struct attach_ctx {
+	const struct asy_run_opts	*o;
+	const struct asy_answers	*answers;
+	const char			*case_id;
+	const char			*label;
+};
+
+/*
+ * Copy a file named at the prompt into the run folder, under a name no
+ * answer and no file there has yet.  In a live run this is the assessing
+ * child, which runs as the lab's unprivileged user: a file only root may
+ * read is refused with that reason, and the prompt asks again.
+ */
 static int
-decide_conceptual(const struct asy_plan_case *pc,
-    const struct asy_plan_unit *pu, struct asy_unit_result *u,
-    const struct asy_run_opts *o, struct asy_answers *answers,
-    int *stop_asking)
+attach_evidence(void *ctx, const char *path, char **rel, char *why,
+    size_t why_len)
 {
-	const char *case_id = pc->cc->id;
-	const struct asy_answer *a;
+	const struct attach_ctx *ac = ctx;
+	int r = ASY_E_EXISTS;
+
+	for (unsigned n = 1; n <= 100 && r == ASY_E_EXISTS; n++) {
+		char *name = asy_operator_evidence_name(ac->case_id,
+		    ac->label, path, n);
+
+		if (name == NULL)
+			return ASY_E_NOMEM;
+		if (asy_answers_evidence_used(ac->answers, name)) {
+			free(name);
+			continue;
+		}
+		r = asy_operator_evidence_copy(path, ac->o->work_path, name,
+		    why, why_len);
+		if (r == ASY_E_IO && errno == EACCES && ac->o->live != NULL)
+			asy_why(why, why_len, "user '%s', which assesses the "
+			    "device, may not read it; make it readable to that "
+			    "user or give a copy it can read",
+			    ac->o->live->lab->user);
+		if (r == 0) {
+			*rel = name;
+			return 0;
+		}
+		free(name);
+	}
+	if (r == ASY_E_EXISTS)
+		asy_why(why, why_len, "too many evidence files named alike; "
+		    "rename it");
+	return r;
+}
+
+/* Ask the assessor at the terminal: 0 answered (*a set), 1 skipped, 2
+ * stopped asking, or an error. */
+static int
+ask_assessor(const struct asy_decl *decl, const struct asy_plan_case *pc,
+    const struct asy_plan_unit *pu, const struct asy_unit_result *u,
+    const struct asy_run_opts *o, struct asy_answers *answers,
+    int operator, const struct asy_answer **a)
+{
+	struct asy_answer got = { 0 };
+	struct asy_prompt p = { 0 };
+	struct attach_ctx ac;
+	struct asy_buf label, look;
 	int r;
 
-	a = asy_answers_find(answers, case_id, pu->cu->id,
+	asy_buf_init(&label, 256);
+	asy_buf_init(&look, 1 << 16);
+	r = asy_plan_unit_label(pu, &label);
+	if (r == 0 && operator)
+		r = asy_operator_lookfor(decl, pc->cc, pu->row, &look);
+	if (r < 0)
+		goto out;
+	p.case_id = pc->cc->id;
+	p.unit_label = label.data;
+	p.title = pc->cc->title;
+	p.question = pu->cu->text;
+	p.look_for = look.data;
+	p.pre = u->pre;
+	p.pre_reason = u->pre_reason ? u->pre_reason : "";
+	p.assessor = o->assessor ? o->assessor : "assessor";
+	if (operator && o->work_path != NULL) {
+		ac.o = o;
+		ac.answers = answers;
+		ac.case_id = p.case_id;
+		ac.label = p.unit_label;
+		p.attach = attach_evidence;
+		p.ctx = &ac;
+	}
+	r = asy_answers_prompt(o->in, o->out_tty, &p, &got);
+	if (r != 0)
+		goto out;
+	r = asy_answers_add(answers, &got);
+	asy_answer_release(&got);
+	if (r < 0)
+		goto out;
+	*a = &answers->v[answers->n - 1];
+out:
+	asy_buf_release(&label);
+	asy_buf_release(&look);
+	return r;
+}
+
+/* The evidence of a unit the assessor decided. */
+static int
+assessor_evidence(struct asy_unit_result *u, const struct asy_answer *a)
+{
+	const char *base;
+	char *note;
+	int r;
+
+	r = asy_unit_add_evidence(u, "answers.xml", "answers", NULL);
+	if (r < 0 || a->evidence == NULL)
+		return r;
+	base = a->evidence_src ? strrchr(a->evidence_src, '/') : NULL;
+	base = base ? base + 1 : a->evidence_src;
+	note = base ? asy_strdup_printf("attached by assessor %s (%s)",
+	    a->assessor, base) : asy_strdup_printf("attached by assessor %s",
+	    a->assessor);
+	if (note == NULL)
+		return ASY_E_NOMEM;
+	r = asy_unit_add_evidence(u, a->evidence, "operator", note);
+	free(note);
+	return r;
+}
+
+/* Why an operator step nobody answered is INCONCLUSIVE; asked is what the
+ * prompt returned (1 skipped, 2 stopped asking) or 0. */
+static int
+operator_unanswered(struct asy_unit_result *u, const struct asy_run_opts *o,
+    int asked)
+{
+	const char *why;
+
+	if (asked == 1)
+		why = "skipped at the prompt";
+	else if (asked == 2)
+		why = "the assessor stopped answering at the prompt";
+	else if (o->live != NULL &&
+	    o->live->lab->operator_mode == ASY_OPERATOR_NONE && o->answers ==
+	    NULL)
+		why = "the lab's <operator mode> is none";
+	else if (o->answers != NULL)
+		why = "the answers file has no answer for it";
+	else
+		why = "no answers file, and no terminal to ask on";
+	u->verdict = ASY_V_INCONCLUSIVE;
+	return setf(&u->reason, "operator step not answered: %s; answer it in "
+	    "the answers file (--answers) or run interactively", why);
+}
+
+/*
+ * Decide a unit the assessor answers: a conceptual unit, or an operator
+ * step (operator set: a functional unit that needs an operator and no live
+ * test decided).  From the answers, the prompt, or not at all.
+ */
+static int
+decide_by_assessor(const struct asy_decl *decl,
+    const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u, const struct asy_run_opts *o,
+    struct asy_answers *answers, int *stop_asking, int operator)
+{
+	const struct asy_answer *a;
+	int r, asked = 0;
+
+	a = asy_answers_find(answers, pc->cc->id, pu->cu->id,
 	    pu->row ? pu->row->id : NULL);
 	if (a == NULL && o->interactive && !*stop_asking) {
-		struct asy_answer got = { 0 };
-		struct asy_buf label;
-
-		asy_buf_init(&label, 256);
-		r = asy_plan_unit_label(pu, &label);
-		if (r == 0)
-			r = asy_answers_prompt(o->in, o->out_tty, case_id,
-			    label.data, pc->cc->title, pu->cu->text, u->pre,
-			    u->pre_reason ? u->pre_reason : "",
-			    o->assessor ? o->assessor : "assessor", &got);
-		asy_buf_release(&label);
+		r = ask_assessor(decl, pc, pu, u, o, answers, operator, &a);
 		if (r < 0)
 			return r;
 		if (r == 2)
 			*stop_asking = 1;
-		if (r == 0) {
-			r = asy_answers_add(answers, &got);
-			asy_answer_release(&got);
-			if (r < 0)
-				return r;
-			a = &answers->v[answers->n - 1];
-		}
+		asked = r;
+	}
+	if (a != NULL && operator && a->accept) {
+		/* "accept" on a case with a pre-assessment, given for all
+		 * its units ("*"): an operator step has none to accept. */
+		u->verdict = ASY_V_INCONCLUSIVE;
+		return set(&u->reason, "operator step not answered: its answer "
+		    "accepts a pre-assessment, which an operator step does not "
+		    "have; answer it in the answers file (--answers) or run "
+		    "interactively");
 	}
 	if (a != NULL) {
 		r = setf(&u->decided_by, "assessor %s", a->assessor);
+		if (r == 0)
+			r = assessor_evidence(u, a);
 		if (r < 0)
 			return r;
 		if (a->accept) {
@@ -106,6 +254,9 @@ decide_conceptual(const struct asy_plan_case *pc,
 		u->verdict = a->verdict;
 		return set(&u->reason, a->reason);
 	}
+	if (operator)
+		return operator_unanswered(u, o, asked ? asked :
+		    *stop_asking ? 2 : 0);
 	if (o->accept_pre && u->pre != ASY_V_NONE) {
 		u->verdict = u->pre;
 		r = set(&u->decided_by, "pre-assessment accepted unattended "
@@ -125,10 +276,10 @@ decide_conceptual(const struct asy_plan_case *pc,
 }
 
 static int
-result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
-    struct asy_case_result *c, const struct asy_run_opts *o,
-    struct asy_answers *answers, enum asy_verdict pre, const char *pre_why,
-    int *stop_asking, int restore)
+result_unit(const struct asy_decl *decl, const struct asy_plan_case *pc,
+    const struct asy_plan_unit *pu, struct asy_case_result *c,
+    const struct asy_run_opts *o, struct asy_answers *answers,
+    enum asy_verdict pre, const char *pre_why, int *stop_asking, int restore)
 {
 	struct asy_unit_result *u;
 	char needs[96];
@@ -164,11 +315,17 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 			if (r != 0)
 				return r < 0 ? r : 0;
 		}
+		/* No live test decided it: an operator step is the
+		 * assessor's, offline too (a documentation check needs no
+		 * device on the network). */
+		if (pu->cu->needs & ASY_NEED_OPERATOR)
+			return decide_by_assessor(decl, pc, pu, u, o, answers,
+			    stop_asking, 1);
 		u->verdict = ASY_V_INCONCLUSIVE;
 		if (o->offline)
 			return set(&u->reason, "not run: offline assessment "
-			    "(conceptual cases only); run against the device "
-			    "for a verdict");
+			    "(conceptual cases and operator steps only); run "
+			    "against the device for a verdict");
 		return set(&u->reason, "not run: no automated test for this "
 		    "unit in this assay version");
 	}
@@ -182,11 +339,7 @@ result_unit(const struct asy_plan_case *pc, const struct asy_plan_unit *pu,
 	u->pre = pre;
 	if (pre != ASY_V_NONE && set(&u->pre_reason, pre_why) < 0)
 		return ASY_E_NOMEM;
-	r = decide_conceptual(pc, pu, u, o, answers, stop_asking);
-	if (r == 0 && u->decided_by != NULL &&
-	    strncmp(u->decided_by, "assessor", 8) == 0)
-		r = asy_unit_add_evidence(u, "answers.xml", "answers", NULL);
-	return r;
+	return decide_by_assessor(decl, pc, pu, u, o, answers, stop_asking, 0);
 }
 
 /* Count a decided unit in progress.json ("a", or "a:ROW" for a fan-out). */
@@ -249,8 +402,8 @@ result_case(const struct asy_plan *plan, const struct asy_plan_case *pc,
 	for (size_t i = 0; i < pc->n_units && r == 0; i++) {
 		const struct asy_unit_result *u;
 
-		r = result_unit(pc, &pc->units[i], c, o, answers, pre,
-		    why.data ? why.data : "", stop_asking, restore);
+		r = result_unit(plan->decl, pc, &pc->units[i], c, o, answers,
+		    pre, why.data ? why.data : "", stop_asking, restore);
 		if (r < 0 || c->n_units == 0)
 			continue;
 		u = &c->units[c->n_units - 1];
@@ -979,7 +1132,12 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 	r = asy_decl_load(&paths, d, &decl);
 	if (r < 0)
 		goto out;
-	if (o.answers != NULL)
+	/* The parent reads the evidence files named in the answers file
+	 * (the assessing child of a live run may not). */
+	if (o.answers != NULL && o.resume != NULL)
+		r = asy_answers_load_resumed(o.answers, rd->work_path,
+		    decl->cat, d, &answers);
+	else if (o.answers != NULL)
 		r = asy_answers_load(o.answers, decl->cat, d, &answers);
 	else {
 		answers = asy_answers_new();
@@ -1025,6 +1183,11 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		}
 		r = copy_inputs(rd, &o, decl, recs, &n_recs);
 		if (r == 0)
+			r = asy_answers_copy_evidence(answers, o.answers,
+			    rd->work_path, d);
+		if (r == ASY_E_INPUT)
+			goto out;
+		if (r == 0)
 			r = asy_journal_create(rd->work_path, &journal);
 		if (r == 0)
 			r = journal_start(journal, &o, dut, recs, n_recs);
@@ -1036,6 +1199,7 @@ asy_run(const struct asy_run_opts *opts, struct asy_diags *d,
 		}
 	}
 	o.journal = journal;
+	o.work_path = rd->work_path;
 	dev = asy_strdup_printf("%s %s", decl->dut.vendor ?
 	    decl->dut.vendor : "", decl->dut.model ? decl->dut.model : "");
 	o.progress = asy_progress_start(rd->work_path, dev, decl->cat->id,

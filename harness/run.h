@@ -21,7 +21,8 @@ struct asy_run_opts {
 	const char	*answers;	/* or NULL */
 	const char	*out;		/* the run folder, or NULL */
 	const char	*runs_dir;	/* where to make one when out is NULL */
-	int		 offline;	/* conceptual cases only */
+	int		 offline;	/* conceptual cases and operator
+					   steps only */
 	int		 accept_pre;	/* unanswered: take pre-assessments */
 	int		 interactive;	/* ask on the terminal */
 	const char	*assessor;	/* name recorded for prompt answers */
@@ -33,6 +34,10 @@ struct asy_run_opts {
 	struct asy_journal *journal;	/* set by asy_run(): what is done */
 	struct asy_progress *progress;	/* progress.json writer, set by
 					   asy_run(); NULL: none */
+	const char	*work_path;	/* the run folder being written, set
+					   by asy_run(): evidence named at the
+					   prompt is copied into it (NULL: the
+					   prompt asks for none) */
 };
 
 /*
@@ -45,7 +50,10 @@ int	asy_run_stop_requested(void);
 
 /*
  * Build the result model from a plan: pre-assessments, answers (answers
- * given at the prompt are added to *answers), and verdicts.  0 or an error.
+ * given at the prompt are added to *answers), and verdicts.  Conceptual
+ * units and operator steps (functional units that need an operator and
+ * that no live test decided) are the assessor's: from answers or the
+ * prompt; unanswered, INCONCLUSIVE.  0 or an error.
  */
 int	asy_run_results(const struct asy_plan *plan,
 	    const struct asy_run_opts *o, struct asy_answers *answers,

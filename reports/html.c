@@ -469,7 +469,8 @@ static void
 mode_text(struct asy_emit *e, const char *mode)
 {
 	if (mode != NULL && strcmp(mode, "offline") == 0)
-		asy_emit_raw(e, "offline: conceptual cases only");
+		asy_emit_raw(e, "offline: conceptual cases and operator "
+		    "steps");
 	else if (mode != NULL && strcmp(mode, "live") == 0)
 		asy_emit_raw(e, "live: conceptual and functional cases");
 	else

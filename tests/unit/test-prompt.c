@@ -11,6 +11,16 @@
  * reasons, while every other conceptual unit stays INCONCLUSIVE (or NOT
  * APPLICABLE) and undecided.
  *
+ * An operator step the same way: "assay run --offline" on the ipcam
+ * example with its answers file skips every question up to 5.8-3-1 c (an
+ * inspection of the casing), which must show what the declarations say
+ * (the DUT, the 2-UserInfo row about sensors, the 22-ExtSens rows); it is
+ * answered PASS with a reason and a photo, after a path that does not
+ * exist has been refused and asked again; then asking stops.  The photo
+ * must be in the run folder (byte for byte, in the manifest), named in
+ * answers.xml, and listed on the unit in report.xml; a skipped operator
+ * step and one after "quit" are INCONCLUSIVE, saying so.
+ *
  * Every read is bounded by poll() and one deadline; the child is killed
  * after 60 s.
  */
@@ -354,6 +364,164 @@ START_TEST(test_prompt)
 }
 END_TEST
 
+/* Start bin with argv on a pty (as test_prompt does); into t. */
+static void
+term_start(struct term *t, char *const argv[])
+{
+	struct termios tio;
+
+	asy_buf_init(&t->out, (size_t)16 << 20);
+	t->deadline = ut_now_ms() + DEADLINE_MS;
+	memset(&tio, 0, sizeof(tio));
+	cfmakeraw(&tio);
+	tio.c_iflag = ICRNL;
+	tio.c_oflag = OPOST | ONLCR;
+	tio.c_lflag = ICANON | ISIG;
+	tio.c_cflag = CS8 | CREAD;
+	tio.c_cc[VMIN] = 1;
+	t->pid = forkpty(&t->fd, NULL, &tio, NULL);
+	ck_assert_int_ge(t->pid, 0);
+	if (t->pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+}
+
+/* The reason of one unit (no fan-out row) in report.xml. */
+static char *
+unit_reason(xmlXPathContextPtr ctx, const char *case_id, const char *unit)
+{
+	char expr[512];
+
+	snprintf(expr, sizeof(expr), "//r:case[@id='%s']/r:unit[@id='%s' and "
+	    "not(@row)]/r:reason", case_id, unit);
+	return text_of(ctx, expr);
+}
+
+START_TEST(test_operator_prompt)
+{
+	char *dir = NULL, *run = NULL, *ipcam = NULL, *photo, *path, *s;
+	const char *bin = ut_bin();
+	struct term t = { .fd = -1 };
+	struct asy_buf a, b;
+	xmlXPathContextPtr ctx;
+	xmlDocPtr doc;
+	size_t start;
+	int code, skipped = 0;
+
+	ck_assert_msg(bin != NULL, "ASSAY_BIN is not set; run through meson "
+	    "test");
+	dir = ut_tmpdir();
+	run = asy_path_join(dir, "run");
+	ipcam = ut_src("ics-ixit/examples/ipcam");
+	photo = asy_path_join(dir, "casing photo.jpg");
+	ut_write(photo, "\xff\xd8\xff\xe0" "casing\0\1", 12);
+	{
+		char *argv[] = { (char *)bin, "run", "--offline", "--out", run,
+		    "--assessor", "Tester", ipcam, NULL };
+
+		term_start(&t, argv);
+	}
+	/* Skip up to 5.8-3-1 c. */
+	for (;;) {
+		char c[128], l[128];
+
+		start = term_expect(&t, "\n== ");
+		t.pos = start;
+		term_question(&t, c, l, sizeof(c));
+		if (strcmp(c, "5.8-3-1") == 0 && strcmp(l, "c") == 0)
+			break;
+		term_send(&t, "s");
+		ck_assert_int_lt(++skipped, 200);
+	}
+	/* What the declarations say, between the question and the
+	 * verdict line. */
+	s = asy_strndup(t.out.data + start, t.pos - start);
+	ck_assert_ptr_nonnull(s);
+	/* (The terminal turns each \n into \r\n.) */
+	ck_assert_msg(strstr(s, "\r\n   the declarations say:\r\n     DUT: "
+	    "Lumora") != NULL, "no declarations shown: %s", s);
+	ck_assert_msg(strstr(s, "\r\n     UserInfo-Sensors (2-UserInfo): ") !=
+	    NULL, "no sensors row: %s", s);
+	ck_assert_msg(strstr(s, "\r\n     ExtSens-Mic (22-ExtSens): ") !=
+	    NULL, "no 22-ExtSens row: %s", s);
+	ck_assert_msg(strstr(s, "UserInfo-ChangeAuth") == NULL, "a row of "
+	    "another topic: %s", s);
+	free(s);
+	term_send(&t, "p");
+	term_expect(&t, "reason (one sentence)");
+	term_expect(&t, ": ");
+	term_send(&t, "Lens, microphone and PIR window, as documented.");
+	term_expect(&t, "evidence (path to a photo or file; empty for none): ");
+	term_send(&t, "/nonexistent/casing.jpg");
+	term_expect(&t, "cannot attach it: there is no such file");
+	term_expect(&t, "evidence (path to a photo or file; empty for none): ");
+	term_send(&t, photo);
+	{
+		char c[128], l[128];
+
+		term_question(&t, c, l, sizeof(c));
+		term_send(&t, "q");
+	}
+	code = term_finish(&t);
+	close(t.fd);
+	ck_assert_msg(code == 1, "assay exited %d (expected 1: the example "
+	    "has FAILs); it said: %s", code, t.out.data);
+
+	/* The copy, byte for byte, and in the manifest. */
+	path = asy_path_join(run, "evidence/operator/5.8-3-1_c_casing_photo."
+	    "jpg");
+	ut_load(photo, &a);
+	ut_load(path, &b);
+	ck_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+	asy_buf_release(&a);
+	asy_buf_release(&b);
+	free(path);
+	path = asy_path_join(run, "MANIFEST.sha256");
+	ck_assert(ut_file_has(path, "  evidence/operator/5.8-3-1_c_casing_"
+	    "photo.jpg\n"));
+	free(path);
+	path = asy_path_join(run, "answers.xml");
+	ck_assert(ut_file_has(path, "<answer case=\"5.8-3-1\" unit=\"c\" "
+	    "verdict=\"PASS\" assessor=\"Tester\""));
+	ck_assert(ut_file_has(path, " evidence=\"evidence/operator/5.8-3-1_c_"
+	    "casing_photo.jpg\">Lens, microphone"));
+	free(path);
+
+	path = asy_path_join(run, "report.xml");
+	doc = parse(path);
+	ctx = xmlXPathNewContext(doc);
+	ck_assert_int_eq(xmlXPathRegisterNs(ctx, (const xmlChar *)"r",
+	    (const xmlChar *)"urn:assay:report:1"), 0);
+	ck_assert_int_eq(count(ctx, "//r:case[@id='5.8-3-1']/r:unit[@id='c' "
+	    "and @verdict='PASS' and @decided-by='assessor Tester']/"
+	    "r:evidence[@kind='operator' and @path='evidence/operator/"
+	    "5.8-3-1_c_casing_photo.jpg']"), 1);
+	s = unit_reason(ctx, "5.8-3-1", "a");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "operator step not answered: skipped at the "
+	    "prompt; answer it in the answers file (--answers) or run "
+	    "interactively");
+	free(s);
+	s = unit_reason(ctx, "6-1-2", "a");
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "operator step not answered: the assessor "
+	    "stopped answering at the prompt; answer it in the answers file "
+	    "(--answers) or run interactively");
+	free(s);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	free(path);
+
+	asy_buf_release(&t.out);
+	ut_rmrf(dir);
+	free(photo);
+	free(ipcam);
+	free(run);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 prompt_suite(void)
 {
@@ -362,6 +530,7 @@ prompt_suite(void)
 
 	tcase_set_timeout(tc, 100);
 	tcase_add_test(tc, test_prompt);
+	tcase_add_test(tc, test_operator_prompt);
 	suite_add_tcase(s, tc);
 	return s;
 }
