@@ -21,7 +21,8 @@
  * every other method; the Host check; the token (missing, wrong, Bearer,
  * ?token= planting an HttpOnly SameSite=Strict cookie, the cookie);
  * progress updates and a run that finishes seen on the next request; the
- * list cache after a new run appears; start-up refusals; and the command
+ * list cache after a new run appears; start-up refusals (a port in use
+ * among them); and the command
  * itself (exit 2 for a missing runs folder or a non-loopback address
  * without a token, a clean stop on SIGTERM).
  */
@@ -1004,6 +1005,30 @@ START_TEST(test_start_refusals)
 }
 END_TEST
 
+/* A port someone else listens on: ASY_E_IO, with libmicrohttpd's reason
+ * on one line. */
+START_TEST(test_port_in_use)
+{
+	struct asy_serve_opts o = { .addr = "127.0.0.1" };
+	struct asy_serve *s = NULL;
+	char *dir = ut_tmpdir(), want[64], why[512] = "";
+	int fd, r;
+
+	fd = ut_listen_lo(&o.port);
+	o.runs_dir = dir;
+	r = asy_serve_start(&o, &s, why, sizeof(why));
+	ck_assert_msg(r == ASY_E_IO, "%d (%s)", r, why);
+	ck_assert_ptr_null(s);
+	snprintf(want, sizeof(want), "cannot listen on 127.0.0.1 port %u: ",
+	    o.port);
+	ck_assert_msg(strncmp(why, want, strlen(want)) == 0, "why: %s", why);
+	ck_assert_msg(strstr(why, "in use") != NULL, "why: %s", why);
+	ck_assert_ptr_null(strchr(why, '\n'));
+	close(fd);
+	free(dir);
+}
+END_TEST
+
 /* ---- changes while serving -------------------------------------------------- */
 
 /* GET path until its body has needle, at most ms; 1 if it came. */
@@ -1264,6 +1289,7 @@ suite(void)
 	tcase_add_test(tc, test_token);
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_start_refusals);
+	tcase_add_test(tc, test_port_in_use);
 	tcase_add_test(tc, test_live_changes);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_report_head);
