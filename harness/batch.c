@@ -216,6 +216,7 @@ asy_batch_tally(const struct asy_runinfo *ri, const char *dut,
     struct asy_waivers *w, long today, struct asy_batch_tally *t)
 {
 	const char *device = *ri->device != '\0' ? ri->device : dut;
+	int waived;
 
 	memset(t, 0, sizeof(*t));
 	t->overall = *ri->overall_reason != '\0' ?
@@ -231,12 +232,43 @@ asy_batch_tally(const struct asy_runinfo *ri, const char *dut,
 			t->rest_open = 1;
 		if (u->verdict != ASY_V_FAIL)
 			continue;
-		t->n_fail++;
-		if (w != NULL && asy_waivers_match(w, device, u->case_id,
-		    u->label, today, NULL) != NULL)
-			t->n_waived++;
+		waived = w != NULL && asy_waivers_match(w, device,
+		    u->case_id, u->label, today, NULL) != NULL;
+		if (asy_run_unit_is_pseudo(u)) {
+			t->n_fail_bare++;
+			t->n_waived_bare += waived;
+		} else {
+			t->n_fail++;
+			t->n_waived += waived;
+		}
 	}
 	return 0;
+}
+
+int
+asy_batch_all_waived(const struct asy_batch_tally *t)
+{
+	return t->n_fail + t->n_fail_bare > 0 && t->n_waived == t->n_fail &&
+	    t->n_waived_bare == t->n_fail_bare;
+}
+
+int
+asy_batch_tally_text(const struct asy_batch_tally *t, int indent,
+    struct asy_buf *b)
+{
+	const char *all = asy_batch_all_waived(t) ? " (all: the verdict "
+	    "stays FAIL, the batch does not count it)" : "";
+	int r;
+
+	if (t->n_waived + t->n_waived_bare == 0)
+		return 0;
+	r = asy_buf_printf(b, "%*s%u of %u FAIL units waived%s\n", indent, "",
+	    t->n_waived, t->n_fail, t->n_fail_bare == 0 ? all : "");
+	if (r == 0 && t->n_fail_bare > 0)
+		r = asy_buf_printf(b, "%*s%u of %u FAIL cases or groups "
+		    "without units waived%s\n", indent, "", t->n_waived_bare,
+		    t->n_fail_bare, all);
+	return r;
 }
 
 /*
@@ -338,17 +370,19 @@ write_summary(const struct asy_batch_opts *o, const char *bdir,
 			r = asy_buf_put_attr(&x, "name", dv->dut->name);
 		if (r == 0)
 			r = asy_buf_put_attr(&x, "state", state_word(dv));
-		if (r == 0 && dv->t.n_waived > 0)
-			r = asy_buf_printf(&t, "%33s %u of %u FAIL units waived"
-			    "%s\n", "", dv->t.n_waived, dv->t.n_fail,
-			    dv->t.n_waived == dv->t.n_fail ? " (all: the verdict "
-			    "stays FAIL, the batch does not count it)" : "");
+		if (r == 0)
+			r = asy_batch_tally_text(&dv->t, 34, &t);
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_printf(&x, " exit-code=\"%d\" "
 			    "seconds=\"%.1f\"", dv->code, secs);
-		if (r == 0 && dv->t.n_waived > 0)
+		if (r == 0 && dv->t.n_waived + dv->t.n_waived_bare > 0)
 			r = asy_buf_printf(&x, " fail-units=\"%u\" "
 			    "waived=\"%u\"", dv->t.n_fail, dv->t.n_waived);
+		if (r == 0 && dv->t.n_waived + dv->t.n_waived_bare > 0 &&
+		    dv->t.n_fail_bare > 0)
+			r = asy_buf_printf(&x, " fail-bare=\"%u\" "
+			    "waived-bare=\"%u\"", dv->t.n_fail_bare,
+			    dv->t.n_waived_bare);
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_put_attr(&x, "run", dv->run);
 		if (r == 0 && dv->state == DEV_DONE)
@@ -433,8 +467,7 @@ batch_code(const struct dev *devs, size_t n)
 			break;
 		case ASY_EXIT_FAIL:
 			/* Every FAIL waived: what remains decides. */
-			if (devs[i].t.n_fail > 0 &&
-			    devs[i].t.n_waived == devs[i].t.n_fail)
+			if (asy_batch_all_waived(&devs[i].t))
 				incomplete |= devs[i].t.rest_open;
 			else
 				fail = 1;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "diag.h"
 
 struct asy_runinfo;
@@ -42,8 +43,12 @@ struct asy_batch_opts {
 struct asy_batch_tally {
 	char		*overall;	/* "FAIL: reason", or "PASS" without
 					   a reason */
-	unsigned	 n_fail;	/* FAIL units */
+	unsigned	 n_fail;	/* FAIL test units, as report.xml's
+					   <counts level="units"> counts them */
 	unsigned	 n_waived;	/* of which a waiver in force covers */
+	unsigned	 n_fail_bare;	/* FAIL cases without units and groups
+					   without cases (the pseudo-units) */
+	unsigned	 n_waived_bare;	/* of which a waiver covers */
 	int		 rest_open;	/* an INCONCLUSIVE or ERROR remains */
 };
 
@@ -57,6 +62,20 @@ struct asy_batch_tally {
 int	asy_batch_tally(const struct asy_runinfo *ri, const char *dut,
 	    struct asy_waivers *w, long today, struct asy_batch_tally *t);
 void	asy_batch_tally_release(struct asy_batch_tally *t);
+
+/* Is every FAIL of the run waived, units and pseudo-units alike (and
+ * there is one)? */
+int	asy_batch_all_waived(const struct asy_batch_tally *t);
+
+/*
+ * The summary's lines on waived FAILs, each indented by indent spaces;
+ * nothing when no FAIL is waived.  "N of M FAIL units waived" (M as the
+ * report counts units), then, when cases or groups without units failed,
+ * "K of L FAIL cases or groups without units waived"; the last line ends
+ * in " (all: ...)" when every FAIL is waived.  0, or asy_buf's error.
+ */
+int	asy_batch_tally_text(const struct asy_batch_tally *t, int indent,
+	    struct asy_buf *b);
 
 /*
  * Run the batch.  Input problems (lab config, unknown DUT names, a runs
