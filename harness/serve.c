@@ -1481,11 +1481,11 @@ route_compare(struct req *q, struct answer *a)
 	struct asy_diff_opts dopt = { 0 };
 	struct asy_diff *df = NULL;
 	struct asy_diags d;
-	struct asy_buf text;
+	struct asy_buf html;
 	int ok;
 
 	asy_diags_init(&d);
-	asy_buf_init(&text, (size_t)8 << 20);
+	asy_buf_init(&html, (size_t)8 << 20);
 	pthread_mutex_lock(&s->mu);
 	ok = complete_run(s, na) && complete_run(s, nb);
 	pthread_mutex_unlock(&s->mu);
@@ -1507,16 +1507,13 @@ route_compare(struct req *q, struct answer *a)
 		goto out;
 	}
 	if (asy_diff_compute(ra, rb, &dopt, &df) < 0 ||
-	    asy_diff_render_text(df, &text) < 0) {
+	    asy_diff_render_html(df, &html) < 0) {
 		error_page(a, 500, "Server error", "out of memory");
 		goto out;
 	}
 	page_begin(&a->o, "Compare", NULL);
-	o_raw(&a->o, "<h1>Compare</h1>\n<p class=\"verdict\">");
-	o_raw(&a->o, asy_diff_exit_code(df) != 0 ? "<strong>Regressed"
-	    "</strong>: " : "<strong>Nothing regressed</strong>: ");
-	o_printf(&a->o, "%lu regression(s) from ", df->n_regressions);
-	o_raw(&a->o, "<a href=\"");
+	/* The verdict and the counts are the fragment's first lines. */
+	o_raw(&a->o, "<h1>Compare</h1>\n<p>From <a href=\"");
 	o_run_link(&a->o, na, NULL);
 	o_raw(&a->o, "\">");
 	o_h(&a->o, na);
@@ -1524,16 +1521,16 @@ route_compare(struct req *q, struct answer *a)
 	o_run_link(&a->o, nb, NULL);
 	o_raw(&a->o, "\">");
 	o_h(&a->o, nb);
-	o_raw(&a->o, "</a>.</p>\n<pre class=\"diff\">");
-	o_h(&a->o, text.data != NULL ? text.data : "");
-	o_raw(&a->o, "</pre>\n");
+	o_raw(&a->o, "</a>.</p>\n");
+	/* The diff library's fragment: every run string in it escaped. */
+	o_raw(&a->o, html.data != NULL ? html.data : "");
 	page_end(&a->o);
 out:
 	asy_diff_free(df);
 	asy_runinfo_free(ra);
 	asy_runinfo_free(rb);
 	asy_diags_release(&d);
-	asy_buf_release(&text);
+	asy_buf_release(&html);
 	free(pa);
 	free(pb);
 	free(na);
@@ -1546,7 +1543,11 @@ static const char DASH_CSS[] =
     ":root{--fg:#1f2328;--muted:#5a6470;--line:#d0d7de;--soft:#f6f8fa;"
     "--accent:#0b3d6b}\n"
     "*{box-sizing:border-box}\n"
-    "pre.diff{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    "section.diff table.facts{margin-bottom:8px}\n"
+    "section.diff td code{white-space:nowrap}\n"
+    "section.diff h3{font-size:15px;margin:20px 0 6px}\n"
+    "tr.k-regression td,tr.k-new-undeclared td{background:#fdecea}\n"
+    "tr.k-waived td{background:#fff5db}tr.k-fixed td{background:#e6f6ea}\n"
     "body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 "
     "system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif}\n"
     "header{background:var(--accent);color:#fff;padding:10px 28px}\n"

@@ -11,7 +11,9 @@
  * without cases); --strict; services of live runs; case ID ordering.
  * Renderers: the XML is valid against reports/schema/diff.xsd even with
  * hostile reasons; the JUnit has one testcase per change, regressions as
- * failures and waived ones skipped; the text has no control bytes.
+ * failures and waived ones skipped; the text has no control bytes; the
+ * HTML fragment is well-formed, a row per change with regressions first,
+ * every hostile string escaped.
  * Waivers: a table of bad files (each error on its line), the expiry
  * boundary, the most specific waiver winning, expired and unused lists,
  * dates.  runread: corrupt, foreign, wrong namespace or format, partial
@@ -678,9 +680,55 @@ START_TEST(test_renderers)
 	ck_assert(strstr(b.data, "Regressions") < strstr(b.data, "Waived"));
 	asy_buf_release(&b);
 
+	/* HTML: a well-formed fragment with a row per change, regressions
+	 * first, verdicts in the report's classes, every hostile string
+	 * escaped, no control byte, no inline style or script. */
+	asy_buf_reset(&b);
+	ck_assert_int_eq(asy_diff_render_html(df, &b), 0);
+	doc = xmlReadMemory(b.data, (int)b.len, "h.xml", NULL,
+	    XML_PARSE_NONET);
+	ck_assert_msg(doc != NULL, "HTML not well-formed:\n%s", b.data);
+	ck_assert_str_eq((const char *)xmlDocGetRootElement(doc)->name,
+	    "section");
+	ck_assert_uint_eq(count_elems(doc->children, "tr"),
+	    2 + 1 + df->n_items + 1 + df->n_svcs);
+	xmlFreeDoc(doc);
+	{
+		size_t rows = 0;
+
+		for (const char *p = b.data; (p = strstr(p, "<tr class=\"k-"))
+		    != NULL; p++)
+			rows++;
+		ck_assert_uint_eq(rows, df->n_items + df->n_svcs);
+	}
+	ck_assert_ptr_nonnull(strstr(b.data, "<tbody>\n<tr class=\"k-"
+	    "regression\"><td>regression</td><td><code>5.1-1-1</code></td>"
+	    "<td>a:Row&lt;&amp;&gt;&quot;</td><td><span class=\"v v-pass\">"
+	    "PASS</span></td><td><span class=\"v v-fail\">FAIL</span></td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;b&gt;&amp;amp;&quot;"
+	    "&#39;&lt;/b&gt;"));
+	ck_assert_ptr_null(strstr(b.data, "<b>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "waived (o&lt;x&gt;, until "
+	    "2027-01-31: known &amp; accepted)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<strong>Regressed</strong>: "
+	    "1 regression, 1 waived"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<tr class=\"k-new-undeclared\">"
+	    "<td>new-undeclared</td><td><code>udp/161</code>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<li>expired, line 3: "));
+	ck_assert_ptr_null(strstr(b.data, "style="));
+	ck_assert_ptr_null(strstr(b.data, "<script"));
+	for (size_t i = 0; i < b.len; i++)
+		ck_assert_msg((unsigned char)b.data[i] >= 0x20 ||
+		    b.data[i] == '\n', "control byte 0x%02x in the HTML",
+		    (unsigned char)b.data[i]);
+	ck_assert(strstr(b.data, "k-regression") < strstr(b.data, "k-waived"));
+	asy_buf_release(&b);
+
 	/* The table of renderers. */
 	ck_assert_ptr_nonnull(asy_diff_renderer_find("junit"));
-	ck_assert_ptr_null(asy_diff_renderer_find("html"));
+	ck_assert(asy_diff_renderer_find("html")->render ==
+	    asy_diff_render_html);
+	ck_assert_ptr_null(asy_diff_renderer_find("pdf"));
 
 	asy_diff_free(df);
 	asy_waivers_free(w);
