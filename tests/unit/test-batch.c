@@ -55,22 +55,6 @@ make_run(const char *dir, const char *example, int code)
 	return run;
 }
 
-static struct asy_runinfo *
-load_ok(const char *path)
-{
-	struct asy_runinfo *ri = NULL;
-	struct asy_diags d;
-	int r;
-
-	asy_diags_init(&d);
-	r = asy_runinfo_load(path, &d, &ri);
-	if (r != 0)
-		asy_diags_print(&d, stderr);
-	ck_assert_int_eq(r, 0);
-	asy_diags_release(&d);
-	return ri;
-}
-
 /* The text after "overall:" on the run's own summary, to the line end. */
 static char *
 printed_overall(const char *run)
@@ -97,7 +81,7 @@ START_TEST(test_overall)
 {
 	char *dir = ut_tmpdir();
 	char *run = make_run(dir, examples[_i].example, examples[_i].code);
-	struct asy_runinfo *ri = load_ok(run);
+	struct asy_runinfo *ri = ut_run_load(run);
 	struct asy_batch_tally t;
 	char *want = printed_overall(run);
 
@@ -159,7 +143,7 @@ START_TEST(test_counts)
 {
 	char *dir = ut_tmpdir();
 	char *run = make_run(dir, "ipcam", ASY_EXIT_FAIL);
-	struct asy_runinfo *ri = load_ok(run);
+	struct asy_runinfo *ri = ut_run_load(run);
 	struct asy_batch_tally t;
 	struct asy_buf b;
 
@@ -235,7 +219,7 @@ START_TEST(test_waived_some)
 {
 	char *dir = ut_tmpdir();
 	char *run = make_run(dir, "ipcam", ASY_EXIT_FAIL);
-	struct asy_runinfo *ri = load_ok(run);
+	struct asy_runinfo *ri = ut_run_load(run);
 	const struct asy_run_unit *u = first_fail(ri, 0);
 	const struct asy_run_unit *g = first_fail(ri, 1);
 	char *one = asy_strdup_printf("%s %s", u->case_id, u->label);
@@ -273,7 +257,7 @@ START_TEST(test_waived_all)
 {
 	char *dir = ut_tmpdir();
 	char *run = make_run(dir, "ipcam", ASY_EXIT_FAIL);
-	struct asy_runinfo *ri = load_ok(run);
+	struct asy_runinfo *ri = ut_run_load(run);
 	const char **v = calloc(ri->n_units, sizeof(*v));
 	struct asy_waivers *w;
 	struct asy_batch_tally t;

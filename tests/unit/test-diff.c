@@ -214,22 +214,6 @@ write_run(const char *folder, const struct spec *s)
 	asy_report_free(rep);
 }
 
-static struct asy_runinfo *
-load_ok(const char *path)
-{
-	struct asy_runinfo *ri = NULL;
-	struct asy_diags d;
-	int r;
-
-	asy_diags_init(&d);
-	r = asy_runinfo_load(path, &d, &ri);
-	if (r != 0)
-		asy_diags_print(&d, stderr);
-	ck_assert_int_eq(r, 0);
-	asy_diags_release(&d);
-	return ri;
-}
-
 /* Two runs from the changes[] table, old and new, in a fresh folder. */
 static void
 make_change_runs(char **tmp, struct asy_runinfo **old,
@@ -255,8 +239,8 @@ make_change_runs(char **tmp, struct asy_runinfo **old,
 	pn = asy_path_join(*tmp, "new");
 	write_run(po, &so);
 	write_run(pn, &sn);
-	*old = load_ok(po);
-	*new = load_ok(pn);
+	*old = ut_run_load(po);
+	*new = ut_run_load(pn);
 	free(po);
 	free(pn);
 }
@@ -468,9 +452,9 @@ START_TEST(test_services)
 	write_run(po, &so);
 	write_run(pn, &sn);
 	write_run(pf, &off);
-	old = load_ok(po);
-	new = load_ok(pn);
-	offline = load_ok(pf);
+	old = ut_run_load(po);
+	new = ut_run_load(pn);
+	offline = ut_run_load(pf);
 	ck_assert_str_eq(new->discovery_status, "done");
 	ck_assert_uint_eq(new->n_services, ASY_ELEMENTSOF(svc_new));
 	ck_assert_int_eq(asy_diff_compute(old, new, NULL, &df), 0);
@@ -609,8 +593,8 @@ START_TEST(test_renderers)
 	pw = asy_path_join(tmp, "w.xml");
 	write_run(po, &so);
 	write_run(pn, &sn);
-	old = load_ok(po);
-	new = load_ok(pn);
+	old = ut_run_load(po);
+	new = ut_run_load(pn);
 	ut_write_str(pw, "<waivers format=\"1\">\n"
 	    "<waiver case=\"5.1-1-4\" device=\"*\" owner=\"o&lt;x&gt;\" "
 	    "expires=\"2027-01-31\">known &amp; accepted</waiver>\n"
@@ -1167,7 +1151,7 @@ START_TEST(test_runread_model)
 	ck_assert_ptr_nonnull(asy_runinfo_unit(new, "5.2-1-1",
 	    ASY_RUN_LABEL_CASE));
 	rep = asy_path_join(new->folder, "report.xml");
-	byfile = load_ok(rep);
+	byfile = ut_run_load(rep);
 	ck_assert_ptr_null(byfile->folder);
 	ck_assert_uint_eq(byfile->n_units, new->n_units);
 	asy_runinfo_free(byfile);

@@ -276,6 +276,28 @@ ut_raw_exchange(unsigned port, const char *req, size_t n, struct asy_buf *out,
 	close(fd);
 }
 
+#ifdef ASSAY_RUNREAD_H
+/* ---- runs read back (for tests that include runread.h first) ----------- */
+
+/* The run at path read with runread, or the test fails with its
+ * diagnostics on stderr. */
+static inline struct asy_runinfo *
+ut_run_load(const char *path)
+{
+	struct asy_runinfo *ri = NULL;
+	struct asy_diags d;
+	int r;
+
+	asy_diags_init(&d);
+	r = asy_runinfo_load(path, &d, &ri);
+	if (r != 0)
+		asy_diags_print(&d, stderr);
+	ck_assert_int_eq(r, 0);
+	asy_diags_release(&d);
+	return ri;
+}
+#endif
+
 /* ---- running a program -------------------------------------------------- */
 
 /*
