@@ -41,13 +41,10 @@ struct dev {
 	int		 code;		/* its exit code */
 	char		*run;		/* run folder (final name) */
 	char		*log;		/* batch/NAME.log */
-	char		*sum;		/* batch/NAME.summary */
 	char		*why;		/* health check: why not assessed */
-	char		*overall;	/* "FAIL: 13 of 32 ...", or NULL */
 	long long	 t0, t1;	/* ms */
-	unsigned	 n_fail;	/* FAIL units, with --waivers */
-	unsigned	 n_waived;	/* of which a waiver covers */
-	int		 rest_open;	/* INCONCLUSIVE or ERROR units too */
+	struct asy_batch_tally t;	/* its run read back; overall NULL
+					   when it could not be */
 };
 
 static volatile sig_atomic_t batch_stop;
@@ -164,11 +161,9 @@ dev_child(const struct asy_batch_opts *o, struct dev *dv)
 		fprintf(stderr, "assay run: %s\n", asy_strerror(r));
 		code = ASY_EXIT_HARNESS;
 	}
-	if (r == 0) {
+	if (r == 0)
 		printf("run folder: %s\n%s", path, summary.data ?
 		    summary.data : "");
-		(void)asy_buf_save_file(&summary, dv->sum);
-	}
 	fflush(NULL);
 	_exit(code);
 }
@@ -207,56 +202,93 @@ state_word(const struct dev *dv)
 	}
 }
 
-/* The "overall:" line of a device's summary, without the label. */
-static char *
-read_overall(const char *sum)
+void
+asy_batch_tally_release(struct asy_batch_tally *t)
 {
-	struct asy_buf b;
-	char *p, *e, *s = NULL;
-
-	asy_buf_init(&b, 1 << 16);
-	if (asy_buf_load_file(&b, sum) == 0 && b.data != NULL) {
-		p = strstr(b.data, "overall:");
-		if (p != NULL) {
-			p += strlen("overall:");
-			p += strspn(p, " ");
-			e = strchr(p, '\n');
-			s = asy_strndup(p, e ? (size_t)(e - p) : strlen(p));
-		}
-	}
-	asy_buf_release(&b);
-	return s;
+	if (t == NULL)
+		return;
+	free(t->overall);
+	memset(t, 0, sizeof(*t));
 }
 
-/*
- * With a waiver file: how many of a failed device's FAIL units a waiver in
- * force covers.  The verdict stays FAIL; only the summary and the batch's
- * exit code take the waivers into account.
- */
-static void
-apply_waivers(struct asy_waivers *w, long today, struct dev *dv)
+int
+asy_batch_tally(const struct asy_runinfo *ri, const char *dut,
+    struct asy_waivers *w, long today, struct asy_batch_tally *t)
 {
-	struct asy_runinfo *ri = NULL;
-	struct asy_diags d;
+	const char *device = *ri->device != '\0' ? ri->device : dut;
+	int waived;
 
-	asy_diags_init(&d);
-	if (asy_runinfo_load(dv->run, &d, &ri) < 0) {
-		asy_warn("cannot read %s back for the waivers", dv->run);
-		asy_diags_release(&d);
-		return;
-	}
+	memset(t, 0, sizeof(*t));
+	t->overall = *ri->overall_reason != '\0' ?
+	    asy_strdup_printf("%s: %s", asy_verdict_name(ri->overall),
+	    ri->overall_reason) : asy_strdup(asy_verdict_name(ri->overall));
+	if (t->overall == NULL)
+		return ASY_E_NOMEM;
 	for (size_t i = 0; i < ri->n_units; i++) {
 		const struct asy_run_unit *u = &ri->units[i];
 
 		if (u->verdict == ASY_V_INCONCLUSIVE ||
 		    u->verdict == ASY_V_ERROR)
-			dv->rest_open = 1;
+			t->rest_open = 1;
 		if (u->verdict != ASY_V_FAIL)
 			continue;
-		dv->n_fail++;
-		if (asy_waivers_match(w, *ri->device ? ri->device :
-		    dv->dut->name, u->case_id, u->label, today, NULL) != NULL)
-			dv->n_waived++;
+		waived = w != NULL && asy_waivers_match(w, device,
+		    u->case_id, u->label, today, NULL) != NULL;
+		if (asy_run_unit_is_pseudo(u)) {
+			t->n_fail_bare++;
+			t->n_waived_bare += waived;
+		} else {
+			t->n_fail++;
+			t->n_waived += waived;
+		}
+	}
+	return 0;
+}
+
+int
+asy_batch_all_waived(const struct asy_batch_tally *t)
+{
+	return t->n_fail + t->n_fail_bare > 0 && t->n_waived == t->n_fail &&
+	    t->n_waived_bare == t->n_fail_bare;
+}
+
+int
+asy_batch_tally_text(const struct asy_batch_tally *t, int indent,
+    struct asy_buf *b)
+{
+	const char *all = asy_batch_all_waived(t) ? " (all: the verdict "
+	    "stays FAIL, the batch does not count it)" : "";
+	int r;
+
+	if (t->n_waived + t->n_waived_bare == 0)
+		return 0;
+	r = asy_buf_printf(b, "%*s%u of %u FAIL units waived%s\n", indent, "",
+	    t->n_waived, t->n_fail, t->n_fail_bare == 0 ? all : "");
+	if (r == 0 && t->n_fail_bare > 0)
+		r = asy_buf_printf(b, "%*s%u of %u FAIL cases or groups "
+		    "without units waived%s\n", indent, "", t->n_waived_bare,
+		    t->n_fail_bare, all);
+	return r;
+}
+
+/*
+ * A finished run read back: its overall verdict for the summary, and with
+ * a waiver file, how many of a failed device's FAIL units a waiver in
+ * force covers.  The verdict stays FAIL; only the summary and the batch's
+ * exit code take the waivers into account.
+ */
+static void
+read_run(struct asy_waivers *w, long today, struct dev *dv)
+{
+	struct asy_runinfo *ri = NULL;
+	struct asy_diags d;
+
+	asy_diags_init(&d);
+	if (asy_runinfo_load(dv->run, &d, &ri) < 0 ||
+	    asy_batch_tally(ri, dv->dut->name, dv->code == ASY_EXIT_FAIL ?
+	    w : NULL, today, &dv->t) < 0) {
+		asy_warn("cannot read %s back for the summary", dv->run);
+		asy_batch_tally_release(&dv->t);
 	}
 	asy_runinfo_free(ri);
 	asy_diags_release(&d);
@@ -316,7 +348,7 @@ write_summary(const struct asy_batch_opts *o, const char *bdir,
 		struct dev *dv = &devs[i];
 		const char *detail = dv->state == DEV_UNHEALTHY ? dv->why :
 		    dv->state == DEV_NOT_STARTED ? "the batch was stopped "
-		    "before its turn" : dv->overall ? dv->overall :
+		    "before its turn" : dv->t.overall ? dv->t.overall :
 		    code_words(dv->code);
 		double secs = dv->t1 > dv->t0 ? (dv->t1 - dv->t0) / 1000.0 :
 		    0.0;
@@ -338,17 +370,19 @@ write_summary(const struct asy_batch_opts *o, const char *bdir,
 			r = asy_buf_put_attr(&x, "name", dv->dut->name);
 		if (r == 0)
 			r = asy_buf_put_attr(&x, "state", state_word(dv));
-		if (r == 0 && dv->n_waived > 0)
-			r = asy_buf_printf(&t, "%33s %u of %u FAIL units waived"
-			    "%s\n", "", dv->n_waived, dv->n_fail,
-			    dv->n_waived == dv->n_fail ? " (all: the verdict "
-			    "stays FAIL, the batch does not count it)" : "");
+		if (r == 0)
+			r = asy_batch_tally_text(&dv->t, 34, &t);
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_printf(&x, " exit-code=\"%d\" "
 			    "seconds=\"%.1f\"", dv->code, secs);
-		if (r == 0 && dv->n_waived > 0)
+		if (r == 0 && dv->t.n_waived + dv->t.n_waived_bare > 0)
 			r = asy_buf_printf(&x, " fail-units=\"%u\" "
-			    "waived=\"%u\"", dv->n_fail, dv->n_waived);
+			    "waived=\"%u\"", dv->t.n_fail, dv->t.n_waived);
+		if (r == 0 && dv->t.n_waived + dv->t.n_waived_bare > 0 &&
+		    dv->t.n_fail_bare > 0)
+			r = asy_buf_printf(&x, " fail-bare=\"%u\" "
+			    "waived-bare=\"%u\"", dv->t.n_fail_bare,
+			    dv->t.n_waived_bare);
 		if (r == 0 && dv->state == DEV_DONE)
 			r = asy_buf_put_attr(&x, "run", dv->run);
 		if (r == 0 && dv->state == DEV_DONE)
@@ -412,9 +446,8 @@ devs_free(struct dev *devs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(devs[i].run);
 		free(devs[i].log);
-		free(devs[i].sum);
 		free(devs[i].why);
-		free(devs[i].overall);
+		asy_batch_tally_release(&devs[i].t);
 	}
 	free(devs);
 }
@@ -434,9 +467,8 @@ batch_code(const struct dev *devs, size_t n)
 			break;
 		case ASY_EXIT_FAIL:
 			/* Every FAIL waived: what remains decides. */
-			if (devs[i].n_fail > 0 &&
-			    devs[i].n_waived == devs[i].n_fail)
-				incomplete |= devs[i].rest_open;
+			if (asy_batch_all_waived(&devs[i].t))
+				incomplete |= devs[i].t.rest_open;
 			else
 				fail = 1;
 			break;
@@ -532,9 +564,7 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 
 		devs[i].run = asy_strdup_printf("%s/%s-%s", runs, name, stamp);
 		devs[i].log = asy_strdup_printf("%s/%s.log", bdir, name);
-		devs[i].sum = asy_strdup_printf("%s/%s.summary", bdir, name);
-		if (devs[i].run == NULL || devs[i].log == NULL ||
-		    devs[i].sum == NULL) {
+		if (devs[i].run == NULL || devs[i].log == NULL) {
 			r = ASY_E_NOMEM;
 			goto out;
 		}
@@ -604,9 +634,10 @@ asy_batch_run(const struct asy_batch_opts *o, struct asy_diags *d,
 			dv->t1 = asy_now_ms();
 			dv->code = WIFEXITED(status) ? WEXITSTATUS(status) :
 			    ASY_EXIT_HARNESS;
-			dv->overall = read_overall(dv->sum);
-			if (w != NULL && dv->code == ASY_EXIT_FAIL)
-				apply_waivers(w, today, dv);
+			if (dv->code == ASY_EXIT_PASS ||
+			    dv->code == ASY_EXIT_FAIL ||
+			    dv->code == ASY_EXIT_INCOMPLETE)
+				read_run(w, today, dv);
 			running--;
 			fprintf(o->out, "  %s: done in %.1f s, exit %d (%s)\n",
 			    dv->dut->name, (dv->t1 - dv->t0) / 1000.0,

@@ -308,8 +308,8 @@ diff_parse(int argc, char **argv, struct diff_args *a, int *done)
 		}
 	}
 	if (asy_diff_renderer_find(a->format) == NULL)
-		return asy_cli_usage_error("diff", "--format is text, xml or "
-		    "junit, not '%s'", a->format);
+		return asy_cli_usage_error("diff", "--format is text, xml, "
+		    "junit or html, not '%s'", a->format);
 	if (a->baseline && optind + 1 != argc)
 		return asy_cli_usage_error("diff", "--baseline takes one run, "
 		    "NEW; its device's pinned baseline is OLD");

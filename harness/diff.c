@@ -1,6 +1,6 @@
 /*
- * Comparing two runs (see diff.h): matching, categories, and the text, XML
- * and JUnit renderers.
+ * Comparing two runs (see diff.h): matching, categories, and the text, XML,
+ * JUnit and HTML renderers.
  */
 #include "diff.h"
 
@@ -986,6 +986,215 @@ asy_diff_render_junit(const struct asy_diff *df, struct asy_buf *out)
 	return asy_emit_end(&e);
 }
 
+/* ---- HTML --------------------------------------------------------------- */
+
+/*
+ * A fragment for a page (the dashboard's /compare): a <section
+ * class="diff"> with the two runs, the counts, and a table of the changed
+ * units in the order of the model (regressions first).  Verdicts are
+ * <span class="v v-SLUG"> as in the report and the dashboard, whose CSS
+ * colours them; rows carry class="k-KIND".  Every string from a run or a
+ * waiver file is escaped (asy_emit_xml): the fragment is well-formed XML,
+ * has no inline style or script, and holds no control byte.
+ */
+static void
+html_verdict(struct asy_emit *e, const struct asy_run_unit *u)
+{
+	if (u == NULL) {
+		asy_emit_raw(e, "<span class=\"v v-none\">(none)</span>");
+		return;
+	}
+	asy_emit_printf(e, "<span class=\"v v-%s\">%s</span>",
+	    asy_verdict_slug(u->verdict), asy_verdict_name(u->verdict));
+}
+
+static void
+html_run(struct asy_emit *e, const char *which, const struct asy_runinfo *ri)
+{
+	asy_emit_printf(e, "<tr><th>%s</th><td>", which);
+	asy_emit_xml(e, ri->device[0] != '\0' ? ri->device :
+	    "(no device name)");
+	asy_emit_raw(e, " <code>");
+	asy_emit_xml(e, ri->id);
+	asy_emit_raw(e, "</code> <span class=\"muted\">(");
+	asy_emit_xml(e, ri->date);
+	asy_emit_raw(e, ", ");
+	asy_emit_xml(e, ri->mode);
+	asy_emit_printf(e, ")</span> <span class=\"v v-%s\">%s</span>"
+	    "</td></tr>\n", asy_verdict_slug(ri->overall),
+	    asy_verdict_name(ri->overall));
+}
+
+static void
+html_waiver(struct asy_emit *e, const struct asy_waiver *wv)
+{
+	asy_emit_xml(e, wv->owner);
+	asy_emit_raw(e, ", until ");
+	asy_emit_xml(e, wv->expires);
+	asy_emit_raw(e, ": ");
+	asy_emit_xml(e, wv->reason);
+}
+
+/* A reason line: "<div>was: ...</div>" and the like. */
+static void
+html_reason(struct asy_emit *e, const char *label, const char *reason)
+{
+	if (reason == NULL || reason[0] == '\0')
+		return;
+	asy_emit_raw(e, "<div>");
+	if (label != NULL)
+		asy_emit_printf(e, "<span class=\"muted\">%s</span> ", label);
+	asy_emit_xml(e, reason);
+	asy_emit_raw(e, "</div>");
+}
+
+static void
+html_item(struct asy_emit *e, const struct asy_diff_item *it)
+{
+	const struct asy_run_unit *o = it->old_u, *n = it->new_u;
+
+	asy_emit_printf(e, "<tr class=\"k-%s\"><td>%s</td><td><code>",
+	    kinds[it->kind].name, kinds[it->kind].name);
+	asy_emit_xml(e, it->case_id);
+	asy_emit_raw(e, "</code></td><td>");
+	asy_emit_xml(e, it->label);
+	asy_emit_raw(e, "</td><td>");
+	html_verdict(e, o);
+	asy_emit_raw(e, "</td><td>");
+	html_verdict(e, n);
+	asy_emit_raw(e, "</td><td class=\"why\">");
+	switch (it->kind) {
+	case ASY_DIFF_REASON:
+		html_reason(e, "was:", o->reason);
+		html_reason(e, "now:", n->reason);
+		break;
+	case ASY_DIFF_REMOVED:
+		html_reason(e, "was:", o->reason);
+		break;
+	default:
+		html_reason(e, NULL, n != NULL ? n->reason : NULL);
+		break;
+	}
+	if (it->waiver != NULL) {
+		asy_emit_raw(e, "<div class=\"small\">waived (");
+		html_waiver(e, it->waiver);
+		asy_emit_raw(e, ")</div>");
+	}
+	if (it->expired != NULL) {
+		asy_emit_printf(e, "<div class=\"small\">not waived: the "
+		    "waiver on line %lu expired on ", it->expired->line);
+		asy_emit_xml(e, it->expired->expires);
+		asy_emit_raw(e, "</div>");
+	}
+	asy_emit_raw(e, "</td></tr>\n");
+}
+
+static void
+html_service(struct asy_emit *e, const struct asy_diff_svc *s)
+{
+	const struct asy_run_service *sv = s->new_s ? s->new_s : s->old_s;
+
+	asy_emit_printf(e, "<tr class=\"k-%s\"><td>%s</td><td><code>",
+	    svc_kinds[s->kind], svc_kinds[s->kind]);
+	asy_emit_xml(e, sv->proto);
+	asy_emit_printf(e, "/%u</code></td><td>", sv->port);
+	asy_emit_xml(e, sv->name);
+	asy_emit_raw(e, "</td><td class=\"why\">");
+	asy_emit_xml(e, sv->product);
+	asy_emit_raw(e, "</td><td>");
+	asy_emit_xml(e, s->old_s ? s->old_s->match : "not seen");
+	asy_emit_raw(e, " &#8594; ");
+	asy_emit_xml(e, s->new_s ? s->new_s->match : "not seen");
+	asy_emit_raw(e, "</td></tr>\n");
+}
+
+static void
+html_waiver_row(struct asy_emit *e, const char *what,
+    const struct asy_waiver *wv)
+{
+	asy_emit_printf(e, "<li>%s, line %lu: <code>", what, wv->line);
+	asy_emit_xml(e, wv->case_id);
+	if (wv->unit != NULL) {
+		asy_emit_raw(e, " ");
+		asy_emit_xml(e, wv->unit);
+	}
+	asy_emit_raw(e, "</code> on ");
+	asy_emit_xml(e, wv->device);
+	asy_emit_raw(e, " (");
+	html_waiver(e, wv);
+	asy_emit_raw(e, ")</li>\n");
+}
+
+int
+asy_diff_render_html(const struct asy_diff *df, struct asy_buf *out)
+{
+	struct asy_emit e;
+	int any = 0;
+
+	asy_emit_init(&e, out);
+	asy_emit_raw(&e, "<section class=\"diff\">\n<table class=\"facts\">\n");
+	html_run(&e, "Old", df->old);
+	html_run(&e, "New", df->new);
+	asy_emit_raw(&e, "</table>\n");
+	for (size_t i = 0; i < df->n_notes; i++) {
+		asy_emit_raw(&e, "<p class=\"why\">Note: ");
+		asy_emit_xml(&e, df->notes[i]);
+		asy_emit_raw(&e, "</p>\n");
+	}
+	asy_emit_printf(&e, "<p class=\"diff-result\"><strong>%s</strong>: ",
+	    df->n_regressions > 0 ? "Regressed" : "No regression");
+	for (int k = 0; k < ASY_DIFF__COUNT; k++) {
+		if (df->n_kind[k] == 0)
+			continue;
+		asy_emit_printf(&e, "%s%lu %s", any ? ", " : "",
+		    df->n_kind[k], kinds[k].name);
+		any = 1;
+	}
+	asy_emit_printf(&e, "%s%lu unchanged", any ? ", " : "",
+	    df->n_unchanged);
+	if (df->n_regressions > 0)
+		asy_emit_printf(&e, "; %lu counted as regression%s%s",
+		    df->n_regressions, df->n_regressions == 1 ? "" : "s",
+		    df->strict ? " (strict: lost verdicts count)" : "");
+	asy_emit_raw(&e, ".</p>\n");
+	if (df->n_items > 0) {
+		asy_emit_raw(&e, "<table class=\"diff-units\">\n<thead><tr>"
+		    "<th>Change</th><th>Case</th><th>Unit</th><th>Old</th>"
+		    "<th>New</th><th>Reason</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < df->n_items; i++)
+			html_item(&e, &df->items[i]);
+		asy_emit_raw(&e, "</tbody>\n</table>\n");
+	} else
+		asy_emit_raw(&e, "<p class=\"muted\">No unit changed.</p>\n");
+	asy_emit_raw(&e, "<h3>Services</h3>\n");
+	if (df->svc_note != NULL) {
+		asy_emit_raw(&e, "<p class=\"muted\">");
+		asy_emit_xml(&e, df->svc_note);
+		asy_emit_raw(&e, "</p>\n");
+	} else if (df->n_svcs > 0) {
+		asy_emit_raw(&e, "<table class=\"diff-services\">\n<thead><tr>"
+		    "<th>Change</th><th>Port</th><th>Service</th>"
+		    "<th>Product</th><th>Match</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < df->n_svcs; i++)
+			html_service(&e, &df->svcs[i]);
+		asy_emit_raw(&e, "</tbody>\n</table>\n");
+	} else
+		asy_emit_raw(&e, "<p class=\"muted\">No service changed."
+		    "</p>\n");
+	if (df->waivers != NULL && (df->n_expired > 0 || df->n_unused > 0)) {
+		asy_emit_raw(&e, "<h3>Waivers</h3>\n<p class=\"muted\">");
+		asy_emit_xml(&e, df->waivers->path);
+		asy_emit_printf(&e, ", today %s</p>\n<ul>\n", df->today);
+		for (size_t i = 0; i < df->n_expired; i++)
+			html_waiver_row(&e, "expired", df->expired[i]);
+		for (size_t i = 0; i < df->n_unused; i++)
+			html_waiver_row(&e, "unused", df->unused[i]);
+		asy_emit_raw(&e, "</ul>\n");
+	}
+	asy_emit_raw(&e, "</section>\n");
+	return asy_emit_end(&e);
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 const struct asy_diff_renderer asy_diff_renderers[] = {
@@ -994,6 +1203,8 @@ const struct asy_diff_renderer asy_diff_renderers[] = {
 	{ "xml", "for tools (reports/schema/diff.xsd)", asy_diff_render_xml },
 	{ "junit", "for CI: one testcase per changed unit, regressions fail",
 	  asy_diff_render_junit },
+	{ "html", "an HTML fragment for a page: a table of the changed units, "
+	  "regressions first", asy_diff_render_html },
 };
 const size_t asy_n_diff_renderers = ASY_ELEMENTSOF(asy_diff_renderers);
 

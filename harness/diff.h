@@ -1,7 +1,7 @@
 /*
  * Comparing two runs of assay (struct asy_runinfo, runread.h): what
  * changed since the baseline, as a model that renderers turn into text for
- * a terminal, XML (reports/schema/diff.xsd) and JUnit.
+ * a terminal, XML (reports/schema/diff.xsd), JUnit and an HTML fragment.
  *
  * Units are matched by (case ID, unit label), the label carrying the IXIT
  * row of a fan-out ("b:AuthMech-SSH"); a case without units and a group
@@ -143,12 +143,16 @@ int	asy_diff_idcmp(const char *a, const char *b);
 
 /*
  * Renderers, a table by name like the report writers: each appends the
- * rendering of df to out; 0 or a negative ASY_E_ code.  To add one (an HTML
- * fragment for a dashboard), write its function beside these and add a
- * line to asy_diff_renderers[].
+ * rendering of df to out; 0 or a negative ASY_E_ code.  To add one, write
+ * its function beside these and add a line to asy_diff_renderers[].
+ *
+ * html is a fragment, not a document: a <section class="diff"> for a page
+ * whose stylesheet colours the report's verdict classes (v v-pass,
+ * v-fail, ...) and the rows' k-KIND classes; well-formed XML, every
+ * string from the runs escaped, no inline style or script.
  */
 struct asy_diff_renderer {
-	const char	*name;		/* "text", "xml", "junit" */
+	const char	*name;		/* "text", "xml", "junit", "html" */
 	const char	*summary;	/* one line for --help */
 	int		(*render)(const struct asy_diff *df,
 			    struct asy_buf *out);
@@ -162,5 +166,6 @@ const struct asy_diff_renderer *asy_diff_renderer_find(const char *name);
 int	asy_diff_render_text(const struct asy_diff *df, struct asy_buf *out);
 int	asy_diff_render_xml(const struct asy_diff *df, struct asy_buf *out);
 int	asy_diff_render_junit(const struct asy_diff *df, struct asy_buf *out);
+int	asy_diff_render_html(const struct asy_diff *df, struct asy_buf *out);
 
 #endif

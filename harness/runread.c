@@ -457,6 +457,13 @@ out:
 	return r;
 }
 
+int
+asy_run_unit_is_pseudo(const struct asy_run_unit *u)
+{
+	return strcmp(u->label, ASY_RUN_LABEL_CASE) == 0 ||
+	    strcmp(u->label, ASY_RUN_LABEL_GROUP) == 0;
+}
+
 const struct asy_run_unit *
 asy_runinfo_unit(const struct asy_runinfo *ri, const char *case_id,
     const char *label)

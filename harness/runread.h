@@ -83,6 +83,10 @@ int	asy_runinfo_load(const char *path, struct asy_diags *d,
 	    struct asy_runinfo **out);
 void	asy_runinfo_free(struct asy_runinfo *ri);
 
+/* Is u a pseudo-unit ("(case)", "(group)") rather than a test unit?
+ * report.xml's unit counts leave pseudo-units out. */
+int	asy_run_unit_is_pseudo(const struct asy_run_unit *u);
+
 /* The unit (case_id, label), or NULL; a linear search. */
 const struct asy_run_unit *asy_runinfo_unit(const struct asy_runinfo *ri,
 	    const char *case_id, const char *label);

@@ -17,13 +17,13 @@
  */
 #include "serve.h"
 #include "diff.h"
+#include "mhd.h"
 #include "runread.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -53,7 +53,6 @@
 #define DEF_TIMEOUT_S	15
 #define DEF_THREADS	4
 #define DEF_REFRESH_MS	1000
-#define MHD_MSG		512
 /* A rendered page, at most. */
 #define PAGE_MAX	((size_t)64 << 20)
 /* Files listed on a run's page, at most, and how deep. */
@@ -72,7 +71,7 @@ static const char CSP_FILE[] =
     "frame-ancestors 'none'; sandbox";
 
 struct asy_serve {
-	struct MHD_Daemon	*d;
+	struct asy_mhd		*mhd;
 	struct asy_runlist	*list;
 	pthread_mutex_t		 mu;
 	char			*runs_dir;
@@ -80,8 +79,6 @@ struct asy_serve {
 	char			 token_hash[ASY_SHA256_HEX];
 	unsigned		 port;
 	long			 refresh_ms;
-	int			 running;
-	char			 start_msg[MHD_MSG];
 	/* The list rendered, for this generation and second. */
 	unsigned long		 c_gen;
 	long long		 c_sec;
@@ -1484,11 +1481,11 @@ route_compare(struct req *q, struct answer *a)
 	struct asy_diff_opts dopt = { 0 };
 	struct asy_diff *df = NULL;
 	struct asy_diags d;
-	struct asy_buf text;
+	struct asy_buf html;
 	int ok;
 
 	asy_diags_init(&d);
-	asy_buf_init(&text, (size_t)8 << 20);
+	asy_buf_init(&html, (size_t)8 << 20);
 	pthread_mutex_lock(&s->mu);
 	ok = complete_run(s, na) && complete_run(s, nb);
 	pthread_mutex_unlock(&s->mu);
@@ -1510,16 +1507,13 @@ route_compare(struct req *q, struct answer *a)
 		goto out;
 	}
 	if (asy_diff_compute(ra, rb, &dopt, &df) < 0 ||
-	    asy_diff_render_text(df, &text) < 0) {
+	    asy_diff_render_html(df, &html) < 0) {
 		error_page(a, 500, "Server error", "out of memory");
 		goto out;
 	}
 	page_begin(&a->o, "Compare", NULL);
-	o_raw(&a->o, "<h1>Compare</h1>\n<p class=\"verdict\">");
-	o_raw(&a->o, asy_diff_exit_code(df) != 0 ? "<strong>Regressed"
-	    "</strong>: " : "<strong>Nothing regressed</strong>: ");
-	o_printf(&a->o, "%lu regression(s) from ", df->n_regressions);
-	o_raw(&a->o, "<a href=\"");
+	/* The verdict and the counts are the fragment's first lines. */
+	o_raw(&a->o, "<h1>Compare</h1>\n<p>From <a href=\"");
 	o_run_link(&a->o, na, NULL);
 	o_raw(&a->o, "\">");
 	o_h(&a->o, na);
@@ -1527,16 +1521,16 @@ route_compare(struct req *q, struct answer *a)
 	o_run_link(&a->o, nb, NULL);
 	o_raw(&a->o, "\">");
 	o_h(&a->o, nb);
-	o_raw(&a->o, "</a>.</p>\n<pre class=\"diff\">");
-	o_h(&a->o, text.data != NULL ? text.data : "");
-	o_raw(&a->o, "</pre>\n");
+	o_raw(&a->o, "</a>.</p>\n");
+	/* The diff library's fragment: every run string in it escaped. */
+	o_raw(&a->o, html.data != NULL ? html.data : "");
 	page_end(&a->o);
 out:
 	asy_diff_free(df);
 	asy_runinfo_free(ra);
 	asy_runinfo_free(rb);
 	asy_diags_release(&d);
-	asy_buf_release(&text);
+	asy_buf_release(&html);
 	free(pa);
 	free(pb);
 	free(na);
@@ -1549,7 +1543,11 @@ static const char DASH_CSS[] =
     ":root{--fg:#1f2328;--muted:#5a6470;--line:#d0d7de;--soft:#f6f8fa;"
     "--accent:#0b3d6b}\n"
     "*{box-sizing:border-box}\n"
-    "pre.diff{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+    "section.diff table.facts{margin-bottom:8px}\n"
+    "section.diff td code{white-space:nowrap}\n"
+    "section.diff h3{font-size:15px;margin:20px 0 6px}\n"
+    "tr.k-regression td,tr.k-new-undeclared td{background:#fdecea}\n"
+    "tr.k-waived td{background:#fff5db}tr.k-fixed td{background:#e6f6ea}\n"
     "body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 "
     "system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif}\n"
     "header{background:var(--accent);color:#fff;padding:10px 28px}\n"
@@ -1871,36 +1869,6 @@ send:
 	return ok;
 }
 
-/* The request target as sent: we decode it ourselves, once. */
-static size_t
-no_unescape(void *cls, struct MHD_Connection *c, char *str)
-{
-	return strlen(str);
-}
-
-__attribute__((format(printf, 2, 0)))
-static void
-on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	struct asy_serve *s = cls;
-	char msg[MHD_MSG];
-	char *e;
-	int running;
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	pthread_mutex_lock(&s->mu);
-	running = s->running;
-	if (!running && s->start_msg[0] == '\0')
-		snprintf(s->start_msg, sizeof(s->start_msg), "%s", msg);
-	pthread_mutex_unlock(&s->mu);
-	if (!running)
-		return;
-	e = asy_printable(msg, strcspn(msg, "\n"), 256);
-	if (e != NULL)
-		asy_debug("libmicrohttpd: %s", e);
-	free(e);
-}
-
 /* ---- the server ------------------------------------------------------------ */
 
 int
@@ -1975,37 +1943,12 @@ out:
 	return r;
 }
 
-static int
-parse_addr(const char *addr, unsigned port, struct sockaddr_storage *ss)
-{
-	struct addrinfo hints, *ai = NULL;
-	char serv[8];
-	int r;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	snprintf(serv, sizeof(serv), "%u", port);
-	r = getaddrinfo(addr, serv, &hints, &ai);
-	if (r != 0 || ai == NULL || ai->ai_addrlen > sizeof(*ss)) {
-		if (ai != NULL)
-			freeaddrinfo(ai);
-		return ASY_E_INPUT;
-	}
-	memset(ss, 0, sizeof(*ss));
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
 void
 asy_serve_stop(struct asy_serve *s)
 {
 	if (s == NULL)
 		return;
-	if (s->d != NULL)
-		MHD_stop_daemon(s->d);
+	asy_mhd_stop(s->mhd);
 	cache_drop(s);
 	asy_runlist_free(s->list);
 	pthread_mutex_destroy(&s->mu);
@@ -2021,10 +1964,10 @@ asy_serve_start(const struct asy_serve_opts *o, struct asy_serve **out,
     char *why, size_t whylen)
 {
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *di;
+	struct asy_mhd_opts mo = { 0 };
 	struct asy_serve *s = NULL;
+	char msg[ASY_MHD_MSG];
 	const char *addr;
-	unsigned flags;
 	int r;
 
 	addr = o->addr != NULL ? o->addr : "127.0.0.1";
@@ -2033,7 +1976,7 @@ asy_serve_start(const struct asy_serve_opts *o, struct asy_serve **out,
 		    "are needed");
 		return ASY_E_USAGE;
 	}
-	if (parse_addr(addr, o->port, &ss) < 0) {
+	if (asy_mhd_parse_addr(addr, o->port, &ss) < 0) {
 		asy_why(why, whylen, "'%s' is not an IPv4 or IPv6 address",
 		    addr);
 		return ASY_E_INPUT;
@@ -2087,36 +2030,22 @@ asy_serve_start(const struct asy_serve_opts *o, struct asy_serve **out,
 		    asy_strerror(r));
 		goto out;
 	}
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
-	    MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
-	    on_request, s,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads != 0 ?
-	    o->threads : DEF_THREADS),
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns != 0 ?
-	    o->max_conns : DEF_CONNS),
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->timeout_s != 0 ?
-	    o->timeout_s : DEF_TIMEOUT_S),
-	    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
-	    MHD_OPTION_END);
-	if (s->d == NULL) {
-		const char *m = s->start_msg[0] != '\0' ? s->start_msg :
-		    "no reason given";
-
-		asy_why(why, whylen, "cannot listen on %s port %u: %.*s", addr,
-		    o->port, (int)strcspn(m, "\n"), m);
+	mo.addr = &ss;
+	mo.threads = o->threads != 0 ? o->threads : DEF_THREADS;
+	mo.conns = o->max_conns != 0 ? o->max_conns : DEF_CONNS;
+	mo.timeout_s = o->timeout_s != 0 ? o->timeout_s : DEF_TIMEOUT_S;
+	mo.handler = on_request;
+	mo.cls = s;
+	r = asy_mhd_start(&mo, &s->mhd, msg, sizeof(msg));
+	if (r == ASY_E_NOMEM)
+		goto out;
+	if (r < 0) {
+		asy_why(why, whylen, "cannot listen on %s port %u: %s", addr,
+		    o->port, msg);
 		r = ASY_E_IO;
 		goto out;
 	}
-	pthread_mutex_lock(&s->mu);
-	s->running = 1;
-	pthread_mutex_unlock(&s->mu);
-	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di != NULL && di->port != 0 ? di->port : o->port;
+	s->port = asy_mhd_port(s->mhd);
 	*out = s;
 	s = NULL;
 	r = 0;

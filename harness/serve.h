@@ -2,7 +2,8 @@
  * The dashboard (assay serve) on libmicrohttpd: the list of runs in a
  * runs folder, the live progress of running ones, each run's page with
  * its reports and evidence to download, and the same as JSON.  Only
- * updsrv.c and this file include libmicrohttpd.
+ * mhd.c (the daemon), updsrv.c and serve.c (their responses) include
+ * libmicrohttpd.
  *
  * Routes (GET and HEAD only; anything else 405 with Allow):
  *

@@ -1,6 +1,6 @@
 /*
- * The rogue update server on libmicrohttpd (the only file that includes
- * it): one daemon with an internal polling thread, bound to one address
+ * The rogue update server on libmicrohttpd (started and stopped through
+ * mhd.c): one daemon with an internal polling thread, bound to one address
  * and port, plain HTTP or TLS (GnuTLS inside libmicrohttpd).
  *
  * Threads: every libmicrohttpd callback runs on its polling thread; the
@@ -32,6 +32,7 @@
  * a response that completed sent everything.
  */
 #include "updsrv.h"
+#include "mhd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,8 +70,6 @@
 #define MAX_TIMES	10000
 /* The body is handed to libmicrohttpd in blocks of at most this. */
 #define BLOCK		(16 * 1024)
-/* libmicrohttpd's messages are cut to this. */
-#define MHD_MSG		512
 
 /* Caps of the request log. */
 #define LOG_TARGET	512
@@ -102,18 +101,13 @@ struct fileset {
 };
 
 struct asy_updsrv {
-	struct MHD_Daemon	*d;
+	struct asy_mhd		*mhd;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	struct fileset		*cur;
 	unsigned long		 served;	/* requests in all */
 	unsigned long		 max_requests;
 	int			 log_fd;
-	int			 running;	/* past MHD_start_daemon */
-	char			 start_msg[MHD_MSG];	/* its first
-							   complaint */
-	char			*cert;		/* copies for libmicrohttpd */
-	char			*key;
 };
 
 /* One TCP connection. */
@@ -453,14 +447,6 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return q;
 }
 
-/* Keep the request target as sent: paths match byte for byte, and
- * "%00" cannot make "/fw.bin%00.txt" into "/fw.bin". */
-static size_t
-no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-	return strlen(s);
-}
-
 static enum MHD_Result
 on_header(void *cls, enum MHD_ValueKind kind, const char *key,
     size_t key_size, const char *value, size_t value_size)
@@ -692,91 +678,33 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	free(cn);
 }
 
-/* libmicrohttpd's complaints: kept for why while starting, debug later
- * (escaped: they may quote what a client sent). */
-__attribute__((format(printf, 2, 0)))
-static void
-on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	struct asy_updsrv *s = cls;
-	char msg[MHD_MSG], *e;
-	int running;
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	pthread_mutex_lock(&s->mu);
-	running = s->running;
-	if (!running && s->start_msg[0] == '\0')
-		snprintf(s->start_msg, sizeof(s->start_msg), "%s", msg);
-	pthread_mutex_unlock(&s->mu);
-	if (!running)
-		return;
-	e = asy_printable(msg, strcspn(msg, "\n"), 256);
-	if (e != NULL)
-		asy_debug("libmicrohttpd: %s", e);
-	free(e);
-}
-
 /* ---- the server ---------------------------------------------------------- */
-
-/* addr and port as a socket address; ASY_E_INPUT if addr is not an IP
- * literal. */
-static int
-parse_addr(const char *addr, unsigned port, struct sockaddr_storage *ss,
-    char *why, size_t whylen)
-{
-	struct addrinfo hints, *ai = NULL;
-	char serv[8];
-	int r;
-
-	if (addr == NULL || port < 1 || port > 65535) {
-		asy_why(why, whylen, "an IP address and a port from 1 to "
-		    "65535 are needed");
-		return ASY_E_INPUT;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	snprintf(serv, sizeof(serv), "%u", port);
-	r = getaddrinfo(addr, serv, &hints, &ai);
-	if (r != 0 || ai == NULL || ai->ai_addrlen > sizeof(*ss)) {
-		if (ai != NULL)
-			freeaddrinfo(ai);
-		asy_why(why, whylen, "not an IPv4 or IPv6 address");
-		return ASY_E_INPUT;
-	}
-	memset(ss, 0, sizeof(*ss));
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
-/* Does libmicrohttpd's first complaint say it could not bind? */
-static int
-msg_is_socket(const char *m)
-{
-	return strstr(m, "bind") != NULL || strstr(m, "listen") != NULL ||
-	    strstr(m, "socket") != NULL;
-}
 
 int
 asy_updsrv_start(const struct asy_updsrv_opts *o, struct asy_updsrv **out,
     char *why, size_t whylen)
 {
 	struct sockaddr_storage ss;
+	struct asy_mhd_opts mo = { 0 };
 	pthread_condattr_t ca;
 	struct asy_updsrv *s = NULL;
-	enum MHD_OPTION tls_opt;
-	unsigned flags, conns, timeout;
+	char msg[ASY_MHD_MSG];
 	int tls, r, mu_ok = 0, cv_ok = 0;
 
 	if (o == NULL) {
 		asy_why(why, whylen, "no options");
 		return ASY_E_INPUT;
 	}
-	r = parse_addr(o->addr, o->port, &ss, why, whylen);
-	if (r < 0)
+	if (o->addr == NULL || o->port < 1 || o->port > 65535) {
+		asy_why(why, whylen, "an IP address and a port from 1 to "
+		    "65535 are needed");
+		return ASY_E_INPUT;
+	}
+	r = asy_mhd_parse_addr(o->addr, o->port, &ss);
+	if (r < 0) {
+		asy_why(why, whylen, "not an IPv4 or IPv6 address");
 		return r;
+	}
 	if ((o->cert_pem == NULL) != (o->key_pem == NULL)) {
 		asy_why(why, whylen, "HTTPS needs both a certificate and its "
 		    "key");
@@ -794,8 +722,6 @@ asy_updsrv_start(const struct asy_updsrv_opts *o, struct asy_updsrv **out,
 	s->log_fd = -1;
 	s->max_requests = o->max_requests != 0 ? o->max_requests :
 	    DEF_REQUESTS;
-	conns = o->max_conns != 0 ? o->max_conns : DEF_CONNS;
-	timeout = o->timeout_s != 0 ? o->timeout_s : DEF_TIMEOUT_S;
 	r = ASY_E_INTERNAL;
 	if (pthread_mutex_init(&s->mu, NULL) != 0) {
 		asy_why(why, whylen, "cannot make a mutex");
@@ -817,14 +743,6 @@ asy_updsrv_start(const struct asy_updsrv_opts *o, struct asy_updsrv **out,
 	r = set_new("-", NULL, 0, &s->cur);
 	if (r < 0)
 		goto out;
-	if (tls) {
-		s->cert = asy_strdup(o->cert_pem);
-		s->key = asy_strdup(o->key_pem);
-		if (s->cert == NULL || s->key == NULL) {
-			r = ASY_E_NOMEM;
-			goto out;
-		}
-	}
 	if (o->log_path != NULL) {
 		s->log_fd = open(o->log_path, O_WRONLY | O_APPEND | O_CREAT |
 		    O_CLOEXEC, 0644);
@@ -835,45 +753,25 @@ asy_updsrv_start(const struct asy_updsrv_opts *o, struct asy_updsrv **out,
 			goto out;
 		}
 	}
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-	    MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (tls)
-		flags |= MHD_USE_TLS;
-	/* Plain HTTP: the option list ends before the TLS options. */
-	tls_opt = tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END;
-	s->d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL,
-	    on_request, s,
-	    /* First, or what comes before it goes to stderr. */
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_CONNECTION_LIMIT, conns,
-	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
-	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-	    MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-	    tls_opt, s->cert,
-	    MHD_OPTION_HTTPS_MEM_KEY, s->key,
-	    MHD_OPTION_END);
-	if (s->d == NULL) {
-		const char *m = s->start_msg[0] != '\0' ? s->start_msg :
-		    "no reason given";
-
-		if (msg_is_socket(m))
-			r = ASY_E_IO;
-		else if (tls)
-			r = ASY_E_INPUT;
-		else
-			r = ASY_E_INTERNAL;
-		asy_why(why, whylen, "cannot serve on %s port %u: %.*s",
-		    o->addr, o->port, (int)strcspn(m, "\n"), m);
+	/* One polling thread; paths are matched as sent, byte for byte,
+	 * so "%00" cannot make "/fw.bin%00.txt" into "/fw.bin". */
+	mo.addr = &ss;
+	mo.conns = o->max_conns != 0 ? o->max_conns : DEF_CONNS;
+	mo.timeout_s = o->timeout_s != 0 ? o->timeout_s : DEF_TIMEOUT_S;
+	mo.cert_pem = o->cert_pem;
+	mo.key_pem = o->key_pem;
+	mo.handler = on_request;
+	mo.cls = s;
+	mo.on_uri = on_uri;
+	mo.on_completed = on_completed;
+	mo.on_connection = on_connection;
+	r = asy_mhd_start(&mo, &s->mhd, msg, sizeof(msg));
+	if (r < 0) {
+		if (r != ASY_E_NOMEM)
+			asy_why(why, whylen, "cannot serve on %s port %u: %s",
+			    o->addr, o->port, msg);
 		goto out;
 	}
-	pthread_mutex_lock(&s->mu);
-	s->running = 1;
-	pthread_mutex_unlock(&s->mu);
 	*out = s;
 	s = NULL;
 	r = 0;
@@ -886,10 +784,6 @@ out:
 			pthread_cond_destroy(&s->cv);
 		if (mu_ok)
 			pthread_mutex_destroy(&s->mu);
-		if (s->key != NULL)
-			explicit_bzero(s->key, strlen(s->key));
-		free(s->key);
-		free(s->cert);
 		free(s);
 	}
 	return r;
@@ -970,16 +864,11 @@ asy_updsrv_stop(struct asy_updsrv *s)
 		return;
 	/* Joins the polling thread; every request and connection ends, so
 	 * every reference but s->cur's is dropped. */
-	if (s->d != NULL)
-		MHD_stop_daemon(s->d);
+	asy_mhd_stop(s->mhd);
 	set_unref_locked(s->cur);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	if (s->log_fd >= 0)
 		close(s->log_fd);
-	if (s->key != NULL)
-		explicit_bzero(s->key, strlen(s->key));
-	free(s->key);
-	free(s->cert);
 	free(s);
 }

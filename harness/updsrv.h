@@ -1,5 +1,5 @@
 /*
- * The rogue update server (the only file that includes libmicrohttpd):
+ * The rogue update server (on libmicrohttpd, started through mhd.h):
  * serves a small set of files over HTTP or HTTPS on one address and port,
  * can cut a response after a given number of bytes (the interrupted
  * update), and logs every request the device makes: time, peer, method,

@@ -57,6 +57,13 @@ run 1 diff --format xml "$runs/night1" "$runs/night2"
 xmllint --noout --schema "$src/reports/schema/diff.xsd" "$tmp/out" 2>/dev/null ||
     fail "diff XML not valid against diff.xsd"
 has 'regressed="true"'
+# HTML: a well-formed fragment, the regression row first.
+run 1 diff --format html "$runs/night1" "$runs/night2"
+xmllint --noout "$tmp/out" || fail "diff HTML not well-formed"
+has '<tbody>'
+grep -A1 '<tbody>' "$tmp/out" | grep -q '^<tr class="k-regression"><td>regression</td><td><code>5.2-1-1</code>' ||
+    fail "diff HTML: the first row is not the regression"
+has '<tr class="k-fixed"><td>fixed</td><td><code>5.3-2-1</code>'
 run 1 diff --format junit -o "$tmp/junit.xml" "$runs/night1" "$runs/night2"
 has "REGRESSED"
 xmllint --noout "$tmp/junit.xml" || fail "JUnit not well-formed"
@@ -88,7 +95,8 @@ for bad in "$tmp/empty:not a run folder" "$runs/night3:did not finish" \
 	[ -e "$tmp/never.txt" ] && fail "$path: output written on bad input"
 done
 run 2 diff "$runs/night1"
-run 2 diff --format html "$runs/night1" "$runs/night2"
+run 2 diff --format pdf "$runs/night1" "$runs/night2"
+has "--format is text, xml, junit or html, not 'pdf'" err
 run 2 diff --strict --today 2027-02-30 "$runs/night1" "$runs/night2"
 has "February 2027 has 28 days" err
 

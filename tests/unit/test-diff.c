@@ -11,7 +11,9 @@
  * without cases); --strict; services of live runs; case ID ordering.
  * Renderers: the XML is valid against reports/schema/diff.xsd even with
  * hostile reasons; the JUnit has one testcase per change, regressions as
- * failures and waived ones skipped; the text has no control bytes.
+ * failures and waived ones skipped; the text has no control bytes; the
+ * HTML fragment is well-formed, a row per change with regressions first,
+ * every hostile string escaped.
  * Waivers: a table of bad files (each error on its line), the expiry
  * boundary, the most specific waiver winning, expired and unused lists,
  * dates.  runread: corrupt, foreign, wrong namespace or format, partial
@@ -212,22 +214,6 @@ write_run(const char *folder, const struct spec *s)
 	asy_report_free(rep);
 }
 
-static struct asy_runinfo *
-load_ok(const char *path)
-{
-	struct asy_runinfo *ri = NULL;
-	struct asy_diags d;
-	int r;
-
-	asy_diags_init(&d);
-	r = asy_runinfo_load(path, &d, &ri);
-	if (r != 0)
-		asy_diags_print(&d, stderr);
-	ck_assert_int_eq(r, 0);
-	asy_diags_release(&d);
-	return ri;
-}
-
 /* Two runs from the changes[] table, old and new, in a fresh folder. */
 static void
 make_change_runs(char **tmp, struct asy_runinfo **old,
@@ -253,8 +239,8 @@ make_change_runs(char **tmp, struct asy_runinfo **old,
 	pn = asy_path_join(*tmp, "new");
 	write_run(po, &so);
 	write_run(pn, &sn);
-	*old = load_ok(po);
-	*new = load_ok(pn);
+	*old = ut_run_load(po);
+	*new = ut_run_load(pn);
 	free(po);
 	free(pn);
 }
@@ -466,9 +452,9 @@ START_TEST(test_services)
 	write_run(po, &so);
 	write_run(pn, &sn);
 	write_run(pf, &off);
-	old = load_ok(po);
-	new = load_ok(pn);
-	offline = load_ok(pf);
+	old = ut_run_load(po);
+	new = ut_run_load(pn);
+	offline = ut_run_load(pf);
 	ck_assert_str_eq(new->discovery_status, "done");
 	ck_assert_uint_eq(new->n_services, ASY_ELEMENTSOF(svc_new));
 	ck_assert_int_eq(asy_diff_compute(old, new, NULL, &df), 0);
@@ -607,8 +593,8 @@ START_TEST(test_renderers)
 	pw = asy_path_join(tmp, "w.xml");
 	write_run(po, &so);
 	write_run(pn, &sn);
-	old = load_ok(po);
-	new = load_ok(pn);
+	old = ut_run_load(po);
+	new = ut_run_load(pn);
 	ut_write_str(pw, "<waivers format=\"1\">\n"
 	    "<waiver case=\"5.1-1-4\" device=\"*\" owner=\"o&lt;x&gt;\" "
 	    "expires=\"2027-01-31\">known &amp; accepted</waiver>\n"
@@ -678,9 +664,55 @@ START_TEST(test_renderers)
 	ck_assert(strstr(b.data, "Regressions") < strstr(b.data, "Waived"));
 	asy_buf_release(&b);
 
+	/* HTML: a well-formed fragment with a row per change, regressions
+	 * first, verdicts in the report's classes, every hostile string
+	 * escaped, no control byte, no inline style or script. */
+	asy_buf_reset(&b);
+	ck_assert_int_eq(asy_diff_render_html(df, &b), 0);
+	doc = xmlReadMemory(b.data, (int)b.len, "h.xml", NULL,
+	    XML_PARSE_NONET);
+	ck_assert_msg(doc != NULL, "HTML not well-formed:\n%s", b.data);
+	ck_assert_str_eq((const char *)xmlDocGetRootElement(doc)->name,
+	    "section");
+	ck_assert_uint_eq(count_elems(doc->children, "tr"),
+	    2 + 1 + df->n_items + 1 + df->n_svcs);
+	xmlFreeDoc(doc);
+	{
+		size_t rows = 0;
+
+		for (const char *p = b.data; (p = strstr(p, "<tr class=\"k-"))
+		    != NULL; p++)
+			rows++;
+		ck_assert_uint_eq(rows, df->n_items + df->n_svcs);
+	}
+	ck_assert_ptr_nonnull(strstr(b.data, "<tbody>\n<tr class=\"k-"
+	    "regression\"><td>regression</td><td><code>5.1-1-1</code></td>"
+	    "<td>a:Row&lt;&amp;&gt;&quot;</td><td><span class=\"v v-pass\">"
+	    "PASS</span></td><td><span class=\"v v-fail\">FAIL</span></td>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "&lt;b&gt;&amp;amp;&quot;"
+	    "&#39;&lt;/b&gt;"));
+	ck_assert_ptr_null(strstr(b.data, "<b>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "waived (o&lt;x&gt;, until "
+	    "2027-01-31: known &amp; accepted)"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<strong>Regressed</strong>: "
+	    "1 regression, 1 waived"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<tr class=\"k-new-undeclared\">"
+	    "<td>new-undeclared</td><td><code>udp/161</code>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<li>expired, line 3: "));
+	ck_assert_ptr_null(strstr(b.data, "style="));
+	ck_assert_ptr_null(strstr(b.data, "<script"));
+	for (size_t i = 0; i < b.len; i++)
+		ck_assert_msg((unsigned char)b.data[i] >= 0x20 ||
+		    b.data[i] == '\n', "control byte 0x%02x in the HTML",
+		    (unsigned char)b.data[i]);
+	ck_assert(strstr(b.data, "k-regression") < strstr(b.data, "k-waived"));
+	asy_buf_release(&b);
+
 	/* The table of renderers. */
 	ck_assert_ptr_nonnull(asy_diff_renderer_find("junit"));
-	ck_assert_ptr_null(asy_diff_renderer_find("html"));
+	ck_assert(asy_diff_renderer_find("html")->render ==
+	    asy_diff_render_html);
+	ck_assert_ptr_null(asy_diff_renderer_find("pdf"));
 
 	asy_diff_free(df);
 	asy_waivers_free(w);
@@ -1119,7 +1151,7 @@ START_TEST(test_runread_model)
 	ck_assert_ptr_nonnull(asy_runinfo_unit(new, "5.2-1-1",
 	    ASY_RUN_LABEL_CASE));
 	rep = asy_path_join(new->folder, "report.xml");
-	byfile = load_ok(rep);
+	byfile = ut_run_load(rep);
 	ck_assert_ptr_null(byfile->folder);
 	ck_assert_uint_eq(byfile->n_units, new->n_units);
 	asy_runinfo_free(byfile);

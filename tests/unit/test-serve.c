@@ -21,7 +21,8 @@
  * every other method; the Host check; the token (missing, wrong, Bearer,
  * ?token= planting an HttpOnly SameSite=Strict cookie, the cookie);
  * progress updates and a run that finishes seen on the next request; the
- * list cache after a new run appears; start-up refusals; and the command
+ * list cache after a new run appears; start-up refusals (a port in use
+ * among them); and the command
  * itself (exit 2 for a missing runs folder or a non-loopback address
  * without a token, a clean stop on SIGTERM).
  */
@@ -531,9 +532,10 @@ START_TEST(test_run_pages)
 	snprintf(buf, sizeof(buf), "/compare?old=%s&new=%s", f.real, f.real);
 	get_expect(&f, buf, 200, &g);
 	HAS(&g, "<h1>Compare</h1>");
-	HAS(&g, "<strong>Nothing regressed</strong>: 0 regression(s) from");
-	HAS(&g, "<pre class=\"diff\">old:");
-	HAS(&g, "result:   no regression");
+	HAS(&g, "<section class=\"diff\">");
+	HAS(&g, "<strong>No regression</strong>: ");
+	HAS(&g, "<p class=\"muted\">No unit changed.</p>");
+	HASNT(&g, "<pre");
 	got_release(&g);
 	/* A listed run whose report assay cannot read back (the hand-made
 	 * one with markup): 422 with the reason, escaped. */
@@ -1004,6 +1006,130 @@ START_TEST(test_start_refusals)
 }
 END_TEST
 
+/* A port someone else listens on: ASY_E_IO, with libmicrohttpd's reason
+ * on one line. */
+START_TEST(test_port_in_use)
+{
+	struct asy_serve_opts o = { .addr = "127.0.0.1" };
+	struct asy_serve *s = NULL;
+	char *dir = ut_tmpdir(), want[64], why[512] = "";
+	int fd, r;
+
+	fd = ut_listen_lo(&o.port);
+	o.runs_dir = dir;
+	r = asy_serve_start(&o, &s, why, sizeof(why));
+	ck_assert_msg(r == ASY_E_IO, "%d (%s)", r, why);
+	ck_assert_ptr_null(s);
+	snprintf(want, sizeof(want), "cannot listen on 127.0.0.1 port %u: ",
+	    o.port);
+	ck_assert_msg(strncmp(why, want, strlen(want)) == 0, "why: %s", why);
+	ck_assert_msg(strstr(why, "in use") != NULL, "why: %s", why);
+	ck_assert_ptr_null(strchr(why, '\n'));
+	close(fd);
+	free(dir);
+}
+END_TEST
+
+/* The ipcam answers with 5.2-1-1 a turned to FAIL, its reason markup. */
+static void
+make_cam2(const char *dir)
+{
+	static const char from[] = "case=\"5.2-1-1\" unit=\"a\" "
+	    "verdict=\"PASS\"";
+	static const char text[] = "The declared policy names a contact "
+	    "address and an acknowledgement time and is published on a "
+	    "public page.";
+	static const char *const copied[] = { "ics.xml", "ixit.xml" };
+	char *src = ut_src("ics-ixit/examples/ipcam"), *p, *q;
+	struct asy_buf a, b;
+
+	mkdir_in(dir, "cam2");
+	for (size_t i = 0; i < ASY_ELEMENTSOF(copied); i++) {
+		p = pjoin(src, copied[i]);
+		ut_load(p, &a);
+		free(p);
+		p = asy_strdup_printf("%s/cam2/%s", dir, copied[i]);
+		ck_assert_int_eq(asy_buf_save_file(&a, p), 0);
+		free(p);
+		asy_buf_release(&a);
+	}
+	p = pjoin(src, "answers.xml");
+	ut_load(p, &a);
+	free(p);
+	p = strstr(a.data, from);
+	ck_assert_ptr_nonnull(p);
+	q = strstr(p, text);
+	ck_assert_ptr_nonnull(q);
+	asy_buf_init(&b, a.len + 1024);
+	ck_assert_int_eq(asy_buf_add(&b, a.data, (size_t)(p - a.data)), 0);
+	ck_assert_int_eq(asy_buf_puts(&b, "case=\"5.2-1-1\" unit=\"a\" "
+	    "verdict=\"FAIL\""), 0);
+	p += strlen(from);
+	ck_assert_int_eq(asy_buf_add(&b, p, (size_t)(q - p)), 0);
+	ck_assert_int_eq(asy_buf_puts(&b, "no policy &lt;script&gt;alert(2)"
+	    "&lt;/script&gt; &amp; no page"), 0);
+	ck_assert_int_eq(asy_buf_puts(&b, q + strlen(text)), 0);
+	p = asy_strdup_printf("%s/cam2/answers.xml", dir);
+	ck_assert_int_eq(asy_buf_save_file(&b, p), 0);
+	free(p);
+	asy_buf_release(&b);
+	asy_buf_release(&a);
+	free(src);
+}
+
+/* The diff view of a real regression: the library's HTML table, the
+ * regression row first with its verdicts coloured as in the report, and
+ * the markup of its reason escaped. */
+START_TEST(test_compare)
+{
+	const char *bin = ut_bin();
+	struct fx f;
+	struct got g;
+	char buf[512], *cam2, *run2, *out, *err;
+	int code;
+
+	make_runs(&f);
+	make_cam2(f.dir);
+	cam2 = pjoin(f.dir, "cam2");
+	run2 = pjoin(f.runs, "cam2-20261123T000000Z");
+	out = pjoin(f.dir, "out2");
+	err = pjoin(f.dir, "err2");
+	{
+		char *argv[] = { (char *)bin, "run", "--offline", "--batch",
+		    "--out", run2, cam2, NULL };
+
+		code = ut_spawn(argv, out, err, 60000);
+		ck_assert_msg(code == 1, "assay run exited %d", code);
+	}
+	start(&f, NULL);
+	snprintf(buf, sizeof(buf), "/compare?old=%s&new=%s", f.real,
+	    "cam2-20261123T000000Z");
+	get_expect(&f, buf, 200, &g);
+	snprintf(buf, sizeof(buf), "<p>From <a href=\"/runs/%s/\">", f.real);
+	HAS(&g, buf);
+	HAS(&g, "<section class=\"diff\">");
+	HAS(&g, "<strong>Regressed</strong>: 1 regression, ");
+	HAS(&g, "<tbody>\n<tr class=\"k-regression\"><td>regression</td>"
+	    "<td><code>5.2-1-1</code></td><td>a</td><td><span class=\"v "
+	    "v-pass\">PASS</span></td><td><span class=\"v v-fail\">FAIL"
+	    "</span></td><td class=\"why\"><div>no policy &lt;script&gt;"
+	    "alert(2)&lt;/script&gt; &amp; no page</div></td></tr>\n");
+	HASNT(&g, "<script>alert(2)");
+	HASNT(&g, "<pre");
+	/* Coloured by the dashboard's stylesheet, as the report is. */
+	got_release(&g);
+	get_expect(&f, "/static/dash.css", 200, &g);
+	HAS(&g, ".v-fail{--c:#c62828;");
+	HAS(&g, "tr.k-regression td");
+	got_release(&g);
+	free(out);
+	free(err);
+	free(run2);
+	free(cam2);
+	fx_free(&f);
+}
+END_TEST
+
 /* ---- changes while serving -------------------------------------------------- */
 
 /* GET path until its body has needle, at most ms; 1 if it came. */
@@ -1256,6 +1382,7 @@ suite(void)
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_api);
 	tcase_add_test(tc, test_run_pages);
+	tcase_add_test(tc, test_compare);
 	tcase_add_test(tc, test_downloads);
 	tcase_add_test(tc, test_traversal);
 	tcase_add_test(tc, test_raw_targets);
@@ -1264,6 +1391,7 @@ suite(void)
 	tcase_add_test(tc, test_token);
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_start_refusals);
+	tcase_add_test(tc, test_port_in_use);
 	tcase_add_test(tc, test_live_changes);
 	tcase_add_test(tc, test_cli);
 	tcase_add_test(tc, test_report_head);

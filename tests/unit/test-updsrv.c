@@ -261,40 +261,6 @@ assert_log_clean(const char *path)
 	asy_buf_release(&b);
 }
 
-/* Connect to 127.0.0.1:port, send n bytes, read the answer until the
- * server closes or ms pass; what came is in out. */
-static void
-raw_exchange(unsigned port, const char *req, size_t n, struct asy_buf *out,
-    int ms)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	long long dl = ut_now_ms() + ms;
-	int fd;
-
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	if (n > 0)
-		ck_assert_int_eq(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = dl - ut_now_ms();
-		char buf[4096];
-		ssize_t k;
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			break;
-		k = recv(fd, buf, sizeof(buf), 0);
-		if (k <= 0)
-			break;
-		if (asy_buf_add(out, buf, (size_t)k) < 0)
-			break;
-	}
-	close(fd);
-}
-
 static char *
 make_big(size_t n)
 {
@@ -880,12 +846,12 @@ START_TEST(test_log)
 		    "GET /m\x1b[2J\x01?x=\xfe HTTP/1.1\r\n"
 		    "Host: \x1b]0;pwned\x07\r\nX-Ctl: \x02\x03\x7f\r\n\r\n";
 
-		raw_exchange(o.port, req, sizeof(req) - 1, &raw, 2000);
+		ut_raw_exchange(o.port, req, sizeof(req) - 1, &raw, 2000);
 	}
 	asy_buf_release(&raw);
 	/* A connection that sends nothing. */
 	asy_buf_init(&raw, 64);
-	raw_exchange(o.port, NULL, 0, &raw, 50);
+	ut_raw_exchange(o.port, NULL, 0, &raw, 50);
 	asy_buf_release(&raw);
 
 	ck_assert_uint_ge(wait_lines(log, "no request", 1, 3000), 1);
@@ -1005,7 +971,7 @@ START_TEST(test_idle_timeout)
 	asy_buf_init(&raw, 4096);
 	t0 = ut_now_ms();
 	/* Half a request line, then nothing. */
-	raw_exchange(o.port, "GET /", 5, &raw, 5000);
+	ut_raw_exchange(o.port, "GET /", 5, &raw, 5000);
 	ck_assert_msg(ut_now_ms() - t0 < 4000, "closed after %lld ms",
 	    ut_now_ms() - t0);
 	asy_buf_release(&raw);
@@ -1092,24 +1058,18 @@ END_TEST
 /* A port someone else listens on: ASY_E_IO. */
 START_TEST(test_port_in_use)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct asy_updsrv_opts o = { .addr = "127.0.0.1" };
 	struct asy_updsrv *s = NULL;
-	socklen_t len = sizeof(a);
 	char why[512] = "";
 	int fd, r;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(fd, 4), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	o.port = ntohs(a.sin_port);
+	fd = ut_listen_lo(&o.port);
 	r = asy_updsrv_start(&o, &s, why, sizeof(why));
 	ck_assert_msg(r == ASY_E_IO, "%d (%s)", r, why);
 	ck_assert_ptr_null(s);
 	ck_assert_msg(strstr(why, "in use") != NULL, "why: %s", why);
+	ck_assert_msg(strncmp(why, "cannot serve on 127.0.0.1 port ", 31) == 0,
+	    "why: %s", why);
 	close(fd);
 }
 END_TEST

@@ -13,6 +13,7 @@
 
 #include <check.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -21,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -206,7 +209,7 @@ ut_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* ---- running a program -------------------------------------------------- */
+/* ---- time --------------------------------------------------------------- */
 
 static inline long long
 ut_now_ms(void)
@@ -216,6 +219,86 @@ ut_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- sockets ------------------------------------------------------------ */
+
+/* A socket listening on 127.0.0.1 at a port the kernel chose (*port): a
+ * port in use for a server under test.  The caller closes it. */
+static inline int
+ut_listen_lo(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Connect to 127.0.0.1:port, send n bytes, read the answer until the
+ * server closes or ms pass (a guard, not a timed assertion); what came
+ * is appended to out. */
+static inline void
+ut_raw_exchange(unsigned port, const char *req, size_t n, struct asy_buf *out,
+    int ms)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	long long dl = ut_now_ms() + ms;
+	int fd;
+
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (n > 0)
+		ck_assert_int_eq(send(fd, req, n, MSG_NOSIGNAL), (ssize_t)n);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = dl - ut_now_ms();
+		char buf[4096];
+		ssize_t k;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		k = recv(fd, buf, sizeof(buf), 0);
+		if (k <= 0)
+			break;
+		if (asy_buf_add(out, buf, (size_t)k) < 0)
+			break;
+	}
+	close(fd);
+}
+
+#ifdef ASSAY_RUNREAD_H
+/* ---- runs read back (for tests that include runread.h first) ----------- */
+
+/* The run at path read with runread, or the test fails with its
+ * diagnostics on stderr. */
+static inline struct asy_runinfo *
+ut_run_load(const char *path)
+{
+	struct asy_runinfo *ri = NULL;
+	struct asy_diags d;
+	int r;
+
+	asy_diags_init(&d);
+	r = asy_runinfo_load(path, &d, &ri);
+	if (r != 0)
+		asy_diags_print(&d, stderr);
+	ck_assert_int_eq(r, 0);
+	asy_diags_release(&d);
+	return ri;
+}
+#endif
+
+/* ---- running a program -------------------------------------------------- */
 
 /*
  * Run argv[0] (a path, no shell, no PATH search) with stdin from /dev/null
