@@ -1820,15 +1820,17 @@ load_resilience(struct loader *L, const struct asy_xnode *dn,
 {
 	const struct asy_xnode *n = asy_xnode_child(dn, "resilience");
 	struct asy_lab_resilience *rs = &t->resil;
-	unsigned long outage = 10, recover = 120;
+	unsigned long outage = 10, recover = 120, observe = 0;
 
 	if (n == NULL)
 		return;
 	rs->line = n->line;
 	get_num(L, n, "outage", 1, 3600, "1 to 3600 (seconds)", &outage);
 	get_num(L, n, "recover", 1, 3600, "1 to 3600 (seconds)", &recover);
+	get_num(L, n, "observe", 0, 3600, "0 to 3600 (seconds)", &observe);
 	rs->outage_ms = outage * 1000;
 	rs->recover_ms = recover * 1000;
+	rs->observe_ms = observe * 1000;
 	load_step(L, n, "state", t, &rs->state);
 	if (rs->state.via == ASY_VIA_WAIT)
 		LERR(L, rs->state.line, "<state> reads the DUT's settings; "

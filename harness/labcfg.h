@@ -128,6 +128,9 @@ struct asy_lab_update {
 struct asy_lab_resilience {
 	unsigned long	 outage_ms;	/* outage="S": 10 s */
 	unsigned long	 recover_ms;	/* recover="S": 120 s */
+	unsigned long	 observe_ms;	/* observe="S": the DUT's reconnections
+					   watched after each outage (5.9-3-2);
+					   0: not watched */
 	struct asy_lab_step state;	/* or via NONE */
 	unsigned long	 line;		/* 0: no <resilience> */
 };

@@ -26,6 +26,7 @@ extern const struct asy_testcase asy_tc_5_6_4B_2_v2;
 extern const struct asy_testcase asy_tc_5_8_1_2, asy_tc_5_8_2_2;
 extern const struct asy_testcase asy_tc_5_9_1_2, asy_tc_5_9_1_2_v2;
 extern const struct asy_testcase asy_tc_5_9_2_2, asy_tc_5_9_2_2_v2;
+extern const struct asy_testcase asy_tc_5_9_3_2, asy_tc_5_9_3_2_v2;
 extern const struct asy_testcase asy_tc_5_11_1_2, asy_tc_5_11_1_2_v2;
 extern const struct asy_testcase asy_tc_5_13_1_2;
 
@@ -64,6 +65,8 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_9_1_2_v2,
 	&asy_tc_5_9_2_2,
 	&asy_tc_5_9_2_2_v2,
+	&asy_tc_5_9_3_2,
+	&asy_tc_5_9_3_2_v2,
 	&asy_tc_5_11_1_2,
 	&asy_tc_5_11_1_2_v2,
 	&asy_tc_5_13_1_2,

@@ -23,10 +23,13 @@
  * the settings could not be read.  Without the control commands the units
  * are the operator's (ASY_TC_OPERATOR).
  */
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "capture.h"
 #include "conn.h"
 #include "disclose.h"
 #include "sshc.h"
@@ -37,6 +40,8 @@
 
 /* Most services waited for after an outage. */
 #define MAX_SERVICES	32
+/* Most connection attempts kept per outage (5.9-3-2). */
+#define MAX_ATTEMPTS	256
 
 struct outage {
 	int		 ran;		/* its controls exist and were run */
@@ -49,11 +54,20 @@ struct outage {
 	int		 state;		/* settings: 1 same, 0 changed, -1 not
 					   read */
 	char		*state_why;	/* what changed, or why not read */
+	/* 5.9-3-2: the window after the outage (seconds since the epoch)
+	 * and the DUT's connection attempts to others seen in it. */
+	double		 win_from, win_to;
+	double		 syn[MAX_ATTEMPTS];
+	size_t		 n_syn;
+	char		 peer[64];	/* the one it tried most: "198.18.1.1
+					   tcp/9" */
 };
 
 struct asy_tc_outages {
 	struct outage	 net, pwr;
 	char		*declared;	/* 23-ResMech's words, or NULL */
+	char		*reconnect;	/* 11-ComMech's resilience words */
+	char		*scan_error;	/* the pcap could not be read */
 	char		*transcript;	/* relative path */
 	const char	*by_case;
 };
@@ -75,8 +89,19 @@ asy_tc_outages_free(struct asy_tc_outages *o)
 	outage_release(&o->net);
 	outage_release(&o->pwr);
 	free(o->declared);
+	free(o->reconnect);
+	free(o->scan_error);
 	free(o->transcript);
 	free(o);
+}
+
+static double
+wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -259,6 +284,7 @@ outage(struct asy_live *lv, struct outage *o, const char *off,
 	 * time counts from its start: a power-on command may wait for the
 	 * device itself. */
 	t0 = asy_now_ms();
+	o->win_from = wall_s();
 	r = asy_live_control(lv, on, t, why, sizeof(why));
 	if (r < 0 && r != ASY_E_NOTFOUND)
 		return r;
@@ -278,12 +304,25 @@ outage(struct asy_live *lv, struct outage *o, const char *off,
 		}
 		free(after);
 	}
+	/* The reconnections after the outage: watched for observe seconds
+	 * from the start of the way back. */
+	if (rs->observe_ms > 0) {
+		long long left = t0 + (long long)rs->observe_ms - asy_now_ms();
+
+		if (left > 0) {
+			asy_tc_log(t, "  watching the DUT's reconnections for "
+			    "%.1f s more", (double)left / 1000.0);
+			sleep_ms(left);
+		}
+		o->win_to = wall_s();
+	}
 	return 0;
 }
 
-/* The words of the 23-ResMech rows. */
+/* The resilience words of the rows of a table (23-ResMech; 11-ComMech,
+ * V2.1.1 11-SecComMech, for reconnections). */
 static char *
-declared(const struct asy_live *lv)
+declared(const struct asy_live *lv, const char *table)
 {
 	struct asy_buf b;
 
@@ -292,12 +331,165 @@ declared(const struct asy_live *lv)
 		const struct asy_ixit_row *row = &lv->decl->ixit[i];
 		const char *v = asy_ixit_get(row, "resilience");
 
-		if (strcmp(row->table->id, "23-ResMech") != 0 || v == NULL)
+		if (strstr(row->table->id, table) == NULL || v == NULL)
 			continue;
 		(void)asy_buf_printf(&b, "%s%s: %s", b.len ? "; " : "",
 		    row->id, v);
 	}
 	return b.len ? asy_buf_steal(&b) : (asy_buf_release(&b), NULL);
+}
+
+struct scan {
+	struct asy_tc_outages	*o;
+	unsigned char		 dut4[4], dut6[16];
+	int			 has4, has6;
+	/* Per outage, the attempts by peer: counted for the most tried. */
+	struct attempt {
+		unsigned char	 addr[16];
+		int		 v6;
+		unsigned	 port, sport;
+		double		 ts;
+	}			*a;
+	size_t			 n, cap;
+};
+
+/* A TCP SYN (no ACK) from the DUT to someone else: a connection the DUT
+ * opens.  Ethernet, IPv4 or IPv6 (no extension headers), bounds checked. */
+static int
+on_frame(const struct asy_frame *f, void *ctx)
+{
+	struct scan *sc = ctx;
+	const unsigned char *p = f->data;
+	size_t len = f->caplen, off = 14, ihl;
+	struct attempt at = { 0 };
+	unsigned type;
+
+	if (f->linktype != 1 || len < off)
+		return 0;
+	type = (unsigned)p[12] << 8 | p[13];
+	if (type == 0x0800 && sc->has4) {
+		if (len < off + 20 || (p[off] >> 4) != 4 || p[off + 9] != 6)
+			return 0;
+		ihl = (size_t)(p[off] & 0x0f) * 4;
+		if (ihl < 20 || memcmp(p + off + 12, sc->dut4, 4) != 0 ||
+		    memcmp(p + off + 16, sc->dut4, 4) == 0)
+			return 0;
+		memcpy(at.addr, p + off + 16, 4);
+		off += ihl;
+	} else if (type == 0x86dd && sc->has6) {
+		if (len < off + 40 || (p[off] >> 4) != 6 || p[off + 6] != 6 ||
+		    memcmp(p + off + 8, sc->dut6, 16) != 0 ||
+		    memcmp(p + off + 24, sc->dut6, 16) == 0)
+			return 0;
+		memcpy(at.addr, p + off + 24, 16);
+		at.v6 = 1;
+		off += 40;
+	} else
+		return 0;
+	if (len < off + 14 || (p[off + 13] & 0x12) != 0x02)
+		return 0;
+	at.sport = (unsigned)p[off] << 8 | p[off + 1];
+	at.port = (unsigned)p[off + 2] << 8 | p[off + 3];
+	at.ts = f->ts;
+	/* A retransmitted SYN is the same attempt. */
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->a[i].sport == at.sport && sc->a[i].port == at.port &&
+		    sc->a[i].v6 == at.v6 && memcmp(sc->a[i].addr, at.addr,
+		    16) == 0)
+			return 0;
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 64;
+		struct attempt *v;
+
+		if (cap > 4 * MAX_ATTEMPTS)
+			return 1;
+		v = realloc(sc->a, cap * sizeof(*v));
+		if (v == NULL)
+			return 1;
+		sc->a = v;
+		sc->cap = cap;
+	}
+	sc->a[sc->n++] = at;
+	return 0;
+}
+
+/* The attempts inside one outage's window, to the peer tried most. */
+static void
+attempts_of(struct scan *sc, struct outage *o, struct asy_buf *t,
+    const char *what)
+{
+	size_t best = 0, best_n = 0;
+	char addr[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < sc->n; i++) {
+		size_t k = 0;
+
+		if (sc->a[i].ts < o->win_from || sc->a[i].ts > o->win_to)
+			continue;
+		for (size_t j = 0; j < sc->n; j++)
+			if (sc->a[j].ts >= o->win_from &&
+			    sc->a[j].ts <= o->win_to &&
+			    sc->a[j].port == sc->a[i].port &&
+			    sc->a[j].v6 == sc->a[i].v6 &&
+			    memcmp(sc->a[j].addr, sc->a[i].addr, 16) == 0)
+				k++;
+		if (k > best_n) {
+			best_n = k;
+			best = i;
+		}
+	}
+	if (best_n == 0) {
+		asy_tc_log(t, "after the %s outage: no connection attempt by "
+		    "the DUT in %.1f s", what, o->win_to - o->win_from);
+		return;
+	}
+	inet_ntop(sc->a[best].v6 ? AF_INET6 : AF_INET, sc->a[best].addr,
+	    addr, sizeof(addr));
+	snprintf(o->peer, sizeof(o->peer), "%s tcp/%u", addr,
+	    sc->a[best].port);
+	for (size_t j = 0; j < sc->n && o->n_syn < MAX_ATTEMPTS; j++)
+		if (sc->a[j].ts >= o->win_from && sc->a[j].ts <= o->win_to &&
+		    sc->a[j].port == sc->a[best].port &&
+		    sc->a[j].v6 == sc->a[best].v6 &&
+		    memcmp(sc->a[j].addr, sc->a[best].addr, 16) == 0)
+			o->syn[o->n_syn++] = sc->a[j].ts;
+	asy_tc_log(t, "after the %s outage: %zu connection attempts to %s "
+	    "in %.1f s", what, o->n_syn, o->peer, o->win_to - o->win_from);
+	for (size_t j = 0; j < o->n_syn; j++)
+		asy_tc_log(t, "  +%.2f s", o->syn[j] - o->win_from);
+}
+
+/* The DUT's own connection attempts in this case's pcap so far. */
+static int
+scan_attempts(struct asy_live *lv, struct asy_tc_outages *o,
+    struct asy_buf *t)
+{
+	struct scan sc = { 0 };
+	char errbuf[256], *path;
+
+	sc.o = o;
+	sc.has4 = lv->dut->ipv4 != NULL &&
+	    inet_pton(AF_INET, lv->dut->ipv4, sc.dut4) == 1;
+	sc.has6 = lv->dut->ipv6 != NULL &&
+	    inet_pton(AF_INET6, lv->dut->ipv6, sc.dut6) == 1;
+	if (lv->case_pcap == NULL) {
+		o->scan_error = asy_strdup("this case has no pcap");
+		return o->scan_error == NULL ? ASY_E_NOMEM : 0;
+	}
+	path = asy_path_join(lv->work, lv->case_pcap);
+	if (path == NULL)
+		return ASY_E_NOMEM;
+	if (asy_capture_each(path, on_frame, &sc, errbuf,
+	    sizeof(errbuf)) < 0)
+		o->scan_error = asy_strdup_printf("%s cannot be read: %s",
+		    lv->case_pcap, errbuf);
+	free(path);
+	if (o->net.ran && o->net.win_to > 0)
+		attempts_of(&sc, &o->net, t, "network");
+	if (o->pwr.ran && o->pwr.win_to > 0)
+		attempts_of(&sc, &o->pwr, t, "power");
+	free(sc.a);
+	return 0;
 }
 
 static int
@@ -320,7 +512,8 @@ run_outages(struct asy_live *lv, struct asy_tc_outages **out)
 		return ASY_E_NOMEM;
 	tc->outages = o;
 	o->by_case = lv->case_id;
-	o->declared = declared(lv);
+	o->declared = declared(lv, "23-ResMech");
+	o->reconnect = declared(lv, "ComMech");
 	asy_buf_init(&t, 1 << 20);
 	asy_tc_log(&t, "outages of DUT %s (lab config line %lu)",
 	    lv->dut->name, lv->dut->resil.line);
@@ -330,6 +523,8 @@ run_outages(struct asy_live *lv, struct asy_tc_outages **out)
 	if (r == 0)
 		r = outage(lv, &o->pwr, "power-off", "power-on", 0, before,
 		    &t);
+	if (r == 0 && lv->dut->resil.observe_ms > 0)
+		r = scan_attempts(lv, o, &t);
 	if (r == 0)
 		r = asy_tc_transcript_save(lv, "outages", 0, &t,
 		    &o->transcript);
@@ -512,6 +707,106 @@ unit_recover(struct asy_live *lv, const struct asy_plan_unit *pu,
 	return r < 0 ? r : evidence(lv, o, u);
 }
 
+/*
+ * Judge the reconnections after one outage: hammering is FAIL (5 or more
+ * attempts, the last interval under 2 s and not longer than 1.5 times the
+ * first: no back-off); backing off or a few attempts is PASS.
+ */
+static int
+judge_reconnect(const struct asy_tc_outages *all, const struct outage *o,
+    const char *what, struct asy_unit_result *u)
+{
+	const char *decl = all->reconnect ? all->reconnect :
+	    "the IXIT's communication mechanisms say nothing of it";
+	double first, last, span;
+
+	if (o->harness != NULL)
+		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "the %s outage "
+		    "could not be made as the lab config says: %s", what,
+		    o->harness);
+	/* Nothing in this window, but attempts after the other outage: a
+	 * device in its back-off waits; nothing was flooded. */
+	if (o->n_syn == 0)
+		return asy_unit_set(u, ASY_V_PASS, "no connection attempt in "
+		    "the %.0f s watched after the %s outage: no flood",
+		    o->win_to - o->win_from, what);
+	span = o->syn[o->n_syn - 1] - o->syn[0];
+	if (o->n_syn < 3)
+		return asy_unit_set(u, ASY_V_PASS, "%zu connection attempt%s "
+		    "to %s in the %.0f s after the %s outage: no flood; "
+		    "declared: %s", o->n_syn, o->n_syn == 1 ? "" : "s",
+		    o->peer, o->win_to - o->win_from, what, decl);
+	first = o->syn[1] - o->syn[0];
+	last = o->syn[o->n_syn - 1] - o->syn[o->n_syn - 2];
+	if (o->n_syn >= 5 && last < 2.0 && last <= 1.5 * first)
+		return asy_unit_set(u, ASY_V_FAIL, "after the %s outage the "
+		    "DUT tried %s %zu times in %.1f s, every %.1f s to the "
+		    "last, without backing off; declared: %s", what, o->peer,
+		    o->n_syn, span, last, decl);
+	return asy_unit_set(u, ASY_V_PASS, "after the %s outage the DUT "
+	    "tried %s %zu times in %.1f s, the interval growing from %.1f s "
+	    "to %.1f s; declared: %s", what, o->peer, o->n_syn, span, first,
+	    last, decl);
+}
+
+/* 5.9-3-2 a: reconnections after the outages, from the capture. */
+static int
+unit_reconnect(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	struct asy_unit_result part;
+	struct asy_tc_outages *o;
+	int r = 0, seen;
+
+	(void)pu;
+	if (lv->dut->resil.observe_ms == 0 || (!configured(lv, 1, 0) &&
+	    !configured(lv, 0, 1)))
+		return ASY_TC_OPERATOR;
+	r = run_outages(lv, &o);
+	if (r < 0)
+		return r;
+	seen = o->net.n_syn > 0 || o->pwr.n_syn > 0;
+	if (o->scan_error != NULL)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the capture could "
+		    "not be read: %s", o->scan_error);
+	else if (!seen && o->net.harness == NULL && o->pwr.harness == NULL)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "the DUT opened no "
+		    "connection in the %.0f s watched after each outage, so "
+		    "its reconnection behaviour was not seen",
+		    (double)lv->dut->resil.observe_ms / 1000.0);
+	else {
+		if (o->net.ran) {
+			memset(&part, 0, sizeof(part));
+			r = judge_reconnect(o, &o->net, "network", &part);
+			if (r == 0)
+				r = asy_tc_fold(u, &part, "network");
+		}
+		if (r == 0 && o->pwr.ran) {
+			memset(&part, 0, sizeof(part));
+			r = judge_reconnect(o, &o->pwr, "power", &part);
+			if (r == 0)
+				r = asy_tc_fold(u, &part, "power");
+		}
+	}
+	if (r == 0 && u->verdict == ASY_V_NONE)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "no outage was made");
+	if (r == 0 && o->by_case != NULL && lv->case_id != NULL &&
+	    strcmp(o->by_case, lv->case_id) != 0) {
+		char *pcap = asy_strdup_printf("pcap/%s.pcap", o->by_case);
+
+		if (pcap == NULL)
+			return ASY_E_NOMEM;
+		r = asy_unit_add_evidence(u, pcap, "pcap", "the outages and "
+		    "the reconnections after them");
+		free(pcap);
+	}
+	return r < 0 ? r : evidence(lv, o, u);
+}
+
+static const struct asy_tc_unit units_3[] = {
+	{ "a", unit_reconnect },
+};
+
 static const struct asy_tc_unit units_1[] = {
 	{ "a", unit_net },
 	{ "b", unit_power },
@@ -536,4 +831,12 @@ const struct asy_testcase asy_tc_5_9_2_2 = {
 
 const struct asy_testcase asy_tc_5_9_2_2_v2 = {
 	"ts103701-v2.1.1", "5.9-2-2", units_2, ASY_ELEMENTSOF(units_2),
+};
+
+const struct asy_testcase asy_tc_5_9_3_2 = {
+	"ts103701-v1.1.1", "5.9-3-2", units_3, ASY_ELEMENTSOF(units_3),
+};
+
+const struct asy_testcase asy_tc_5_9_3_2_v2 = {
+	"ts103701-v2.1.1", "5.9-3-2", units_3, ASY_ELEMENTSOF(units_3),
 };

@@ -55,8 +55,8 @@ declare -A NETNO=([weak]=1 [hardened]=2)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:-"
-	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:- uplink:proc:-"
+	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 
 say() { printf 'bench: %s\n' "$*"; }
@@ -570,6 +570,8 @@ svc_argv() {
 		ARGV=("$st/bin/fwctl" agent) ;;
 	weak:recorder | hardened:automation)
 		ARGV=("$BASH" "$SELF" __local "$1") ;;
+	*:uplink)
+		ARGV=("$BASH" "$SELF" __uplink "$1") ;;
 	*) die "unknown service $1:$2" ;;
 	esac
 }
@@ -755,6 +757,26 @@ local_loop() {
 		printf '%s\n' "$what" >"$st/local/state.new" &&
 		    mv -f "$st/local/state.new" "$st/local/state"
 		sleep 0.2
+	done
+}
+
+# __uplink DEV: the device's connection to its vendor's cloud, played by
+# the lab's side of its link (198.18.N.1), where nothing listens on tcp/9,
+# so every attempt is refused and tried again: the camera every 0.5 s
+# without end (the flaw), the hub with an exponential back-off from 1 s to
+# 60 s, started afresh at every boot.  Bounded: 20000 attempts.
+uplink_loop() {
+	local dev=$1 ip=${IP4[$1]}1 delay=1 i
+	for ((i = 0; i < 20000; i++)); do
+		# A refused connect returns at once; a link that is down
+		# makes it wait for ARP (about 3 s), also bounded.
+		timeout 5 bash -c ': <>"/dev/tcp/$0/9"' "$ip" 2>/dev/null
+		if [ "$dev" = weak ]; then
+			sleep 0.5
+		else
+			sleep "$delay"
+			delay=$((delay * 2 > 60 ? 60 : delay * 2))
+		fi
 	done
 }
 
@@ -952,6 +974,7 @@ main() {
 	__devexec) shift; devexec "$@"; exit 1 ;;
 	__console) console_loop "$2"; exit 0 ;;
 	__local) local_loop "$2"; exit 0 ;;
+	__uplink) uplink_loop "$2"; exit 0 ;;
 	local-check)
 		[ $# -eq 2 ] || { usage >&2; exit 2; }
 		case $2 in weak | hardened) ;; *) usage >&2; exit 2 ;; esac

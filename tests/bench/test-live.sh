@@ -213,6 +213,8 @@ expect "$rep" weak 5.9-1-2 b - FAIL "settings are not the ones it had"
 expect "$rep" weak 5.9-1-2 b - FAIL "timezone=UTC"
 expect "$rep" weak 5.9-2-2 a - FAIL "check of the local function failed"
 expect "$rep" weak 5.9-2-2 b - FAIL "answered again"
+expect "$rep" weak 5.9-3-2 a - FAIL "without backing off"
+expect "$rep" weak 5.9-3-2 a - FAIL "198.18.1.1 tcp/9"
 expect "$rep" weak 5.11-1-2 a - PASS "<read> showed it"
 expect "$rep" weak 5.11-1-2 c - FAIL "is still there after the declared erase function"
 expect "$rep" weak 5.3-16-2 b - FAIL "the console names \"Model: Generic IPC-V3"
@@ -223,6 +225,16 @@ if [ -n "$tr" ] && grep -q "control power-off: power-off (line [0-9]* of the lab
 	ok "weak: the outages' transcript holds each control command; the camera records again"
 else
 	fail "weak: outages transcript '$tr' incomplete, or the camera did not come back"
+fi
+# An operator step from the answers file, with its photo copied into the
+# run folder and hashed in the manifest.
+expect "$rep" weak 5.6-4-2 a - PASS "UART header J3 is under the base label"
+ph=$(ls "$tmp"/weak/evidence/operator/*casing.png 2>/dev/null | head -1)
+if [ -n "$ph" ] && cmp -s "$ph" "$src/tests/bench/weak/photos/casing.png" &&
+    grep -q "  evidence/operator/${ph##*/}\$" "$tmp/weak/MANIFEST.sha256"; then
+	ok "weak: the operator's photo is copied into the run folder and in the manifest"
+else
+	fail "weak: operator evidence '$ph' missing or not in the manifest"
 fi
 # The update tests (issue 6): assay serves the camera's updates.
 expect "$rep" weak 5.3-2-2 a - PASS "scenarios prepared"
@@ -239,7 +251,7 @@ else
 fi
 for c in 5.1-1-2 5.1-3-2 5.1-5-2 5.3-2-2 5.3-16-2 5.5-1-2 5.5-2-2 5.5-4-2 \
     5.5-6-2 5.5-7-2 5.6-1-2 5.6-2-2 5.6-4-2 5.8-1-2 5.8-2-2 5.9-1-2 5.9-2-2 \
-    5.11-1-2 5.13-1-2; do
+    5.9-3-2 5.11-1-2 5.13-1-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "FAIL" ]; then ok "weak: case $c FAIL"; else
 		fail "weak: case $c is '$v', want FAIL"; fi
@@ -378,6 +390,7 @@ expect "$rep" hardened 5.9-1-2 a - PASS "local function passed the lab's check"
 expect "$rep" hardened 5.9-1-2 b - PASS "with the same settings"
 expect "$rep" hardened 5.9-2-2 a - PASS "check of the local function passed"
 expect "$rep" hardened 5.9-2-2 b - PASS "power: every service answered again"
+expect "$rep" hardened 5.9-3-2 a - PASS "198.18.2.1 tcp/9"
 expect "$rep" hardened 5.11-1-2 c - PASS "shows its factory state again"
 expect "$rep" hardened 5.3-16-2 b - PASS "Model: H1"
 tr=$(ls "$tmp"/hardened/transcripts/*-update-UpdMech-OTA.txt 2>/dev/null | head -1)
@@ -395,7 +408,7 @@ if [ "$v" = "3.2.0" ]; then ok "hardened: the update test left the hub at 3.2.0"
 # 5.5-1-2, 5.5-6-2, 5.5-7-2 include ComMech-Update, a channel the hub opens
 # itself: those cases stay INCONCLUSIVE; their network units PASS above.
 for c in 5.1-3-2 5.1-5-2 5.3-1-2 5.3-2-2 5.3-16-2 5.5-2-2 5.5-4-2 5.5-5-2 \
-    5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.9-1-2 5.9-2-2 5.11-1-2; do
+    5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.9-1-2 5.9-2-2 5.9-3-2 5.11-1-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "PASS" ]; then ok "hardened: case $c PASS"; else
 		fail "hardened: case $c is '$v', want PASS"; fi

@@ -693,6 +693,11 @@ static const struct lc_case cases[] = {
 	      "<resilience outage=\"5\"/>" } },
 	  .expect = { AT("<resilience outage", "has no <control action=\""
 	      "network-down\"> or \"power-off\">") } },
+	{ .name = "resilience-observe-range",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience "
+	      "observe=\"3601\"/>\n  </dut>" } },
+	  .expect = { AT("<resilience ", "observe 3601 of <resilience> is "
+	      "out of range; use 0 to 3600") } },
 	{ .name = "resilience-state-placeholder",
 	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience "
 	      "outage=\"0\"><state via=\"http\">/api/state?t={token}"
