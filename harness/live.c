@@ -338,6 +338,8 @@ asy_live_unit(struct asy_live *lv, const struct asy_plan_case *pc,
 	}
 	if (u->verdict == ASY_V_NONE)
 		ASY_BUG("a test returned without a verdict");
+	if (asy_set_str(&u->decided_by, "assay, automated test") < 0)
+		return ASY_E_NOMEM;
 	/* No capture, no PASS: the evidence would be missing. */
 	if (u->verdict == ASY_V_PASS && lv->cap == NULL) {
 		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "no packet capture "

@@ -18,12 +18,10 @@
  * before and after compared.  V2.1.1: a create and erase, b compare; c
  * ("as simply as declared") stays the operator's.
  */
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "conn.h"
 #include "disclose.h"
 #include "error.h"
 #include "sha256.h"
@@ -93,65 +91,15 @@ static double
 wait_back(struct asy_live *lv, struct asy_buf *t)
 {
 	long long t0 = asy_now_ms();
-	long long end = t0 + (long long)lv->dut->erase.settle_ms;
-	const char *addr = asy_tc_addr(lv);
+	char *silent = NULL;
+	int r;
 
-	for (;;) {
-		int all = 1;
-
-		for (size_t i = 0; lv->obs != NULL && i < lv->obs->n; i++) {
-			const struct asy_observed *o = &lv->obs->v[i];
-			struct asy_conn *c = NULL;
-			char why[128];
-
-			if (o->svc == NULL || strcmp(o->proto, "tcp") != 0 ||
-			    addr == NULL)
-				continue;
-			if (asy_conn_open(addr, o->port, 0, 1000, &c, why,
-			    sizeof(why)) != 0) {
-				all = 0;
-				break;
-			}
-			asy_conn_close(c);
-		}
-		if (all) {
-			double s = (double)(asy_now_ms() - t0) / 1000.0;
-
-			asy_tc_log(t, "  every service answers (%.1f s)", s);
-			return s;
-		}
-		if (asy_now_ms() >= end)
-			break;
-		(void)poll(NULL, 0, 250);
-	}
-	asy_tc_log(t, "  not every service answers after %.0f s",
-	    (double)lv->dut->erase.settle_ms / 1000.0);
-	return -1;
-}
-
-/* NULL when a and b are the same, else where they part. */
-static char *
-differs(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i = 0, start;
-	char *pa, *pb, *d;
-
-	while (la > 0 && strchr(" \t\r\n", a[la - 1]) != NULL)
-		la--;
-	while (lb > 0 && strchr(" \t\r\n", b[lb - 1]) != NULL)
-		lb--;
-	if (la == lb && memcmp(a, b, la) == 0)
-		return NULL;
-	while (i < la && i < lb && a[i] == b[i])
-		i++;
-	start = i > 40 ? i - 40 : 0;
-	pa = asy_printable(a + start, la - start, 120);
-	pb = asy_printable(b + start, lb - start, 120);
-	d = asy_strdup_printf("factory state: \"%s\"; after the erasure: "
-	    "\"%s\"", pa ? pa : "", pb ? pb : "");
-	free(pa);
-	free(pb);
-	return d;
+	r = asy_tc_services_back(lv, t0, lv->dut->erase.settle_ms, t,
+	    &silent);
+	free(silent);
+	if (r < 0)
+		return -1;
+	return (double)(asy_now_ms() - t0) / 1000.0;
 }
 
 static char *
@@ -234,7 +182,8 @@ run_erase(struct asy_live *lv, struct asy_tc_erase **out)
 		goto save;
 	STEP(&cfg->read, "read");
 	e->gone = strstr(o.data, e->token) == NULL;
-	e->diff = differs(ref.data, o.data);
+	e->diff = asy_tc_text_diff(ref.data, o.data, "in the factory state",
+	    "after the erasure");
 #undef STEP
 save:
 	r = asy_tc_transcript_save(lv, "erasure", 0, &t, &e->transcript);
@@ -315,46 +264,42 @@ set_compare(struct asy_tc_erase *e, struct asy_unit_result *u)
 	    "its factory state again", e->token);
 }
 
+/* Run the erasure once, then judge this unit with set. */
 static int
-unit_create(struct asy_live *lv, const struct asy_plan_unit *pu,
-    struct asy_unit_result *u)
+unit(struct asy_live *lv, struct asy_unit_result *u,
+    int (*set)(struct asy_tc_erase *, struct asy_unit_result *))
 {
 	struct asy_tc_erase *e = NULL;
 	int r;
 
-	(void)pu;
 	r = begin(lv, &e);
 	if (r == ASY_TC_OPERATOR || r < 0)
 		return r;
-	return evidence(e, u, set_create(e, u));
+	return evidence(e, u, set(e, u));
+}
+
+static int
+unit_create(struct asy_live *lv, const struct asy_plan_unit *pu,
+    struct asy_unit_result *u)
+{
+	(void)pu;
+	return unit(lv, u, set_create);
 }
 
 static int
 unit_erase(struct asy_live *lv, const struct asy_plan_unit *pu,
     struct asy_unit_result *u)
 {
-	struct asy_tc_erase *e = NULL;
-	int r;
-
 	(void)pu;
-	r = begin(lv, &e);
-	if (r == ASY_TC_OPERATOR || r < 0)
-		return r;
-	return evidence(e, u, set_erase(e, u));
+	return unit(lv, u, set_erase);
 }
 
 static int
 unit_compare(struct asy_live *lv, const struct asy_plan_unit *pu,
     struct asy_unit_result *u)
 {
-	struct asy_tc_erase *e = NULL;
-	int r;
-
 	(void)pu;
-	r = begin(lv, &e);
-	if (r == ASY_TC_OPERATOR || r < 0)
-		return r;
-	return evidence(e, u, set_compare(e, u));
+	return unit(lv, u, set_compare);
 }
 
 static const struct asy_tc_unit units_v1[] = {

@@ -30,7 +30,6 @@
 #include <time.h>
 
 #include "capture.h"
-#include "conn.h"
 #include "disclose.h"
 #include "sshc.h"
 #include "error.h"
@@ -38,8 +37,6 @@
 #include "observe.h"
 #include "tcstate.h"
 
-/* Most services waited for after an outage. */
-#define MAX_SERVICES	32
 /* Most connection attempts kept per outage (5.9-3-2). */
 #define MAX_ATTEMPTS	256
 
@@ -148,103 +145,18 @@ read_state(struct asy_live *lv, struct asy_buf *t, char *why, size_t len)
 	return s;
 }
 
-/* Compare two readings line by line: NULL when the same (trailing white
- * space aside), else a fresh description of the first line that
- * differs. */
-static char *
-state_diff(const char *a, const char *b)
-{
-	unsigned long line = 1;
-	char *pa, *pb, *d;
-	size_t na, nb;
-
-	for (;;) {
-		na = strcspn(a, "\n");
-		nb = strcspn(b, "\n");
-		while (na > 0 && strchr(" \t\r", a[na - 1]) != NULL)
-			na--;
-		while (nb > 0 && strchr(" \t\r", b[nb - 1]) != NULL)
-			nb--;
-		if (na != nb || memcmp(a, b, na) != 0)
-			break;
-		a += strcspn(a, "\n");
-		b += strcspn(b, "\n");
-		if (*a == '\0' && *b == '\0')
-			return NULL;
-		a += *a != '\0';
-		b += *b != '\0';
-		line++;
-	}
-	pa = asy_printable(a, na, 120);
-	pb = asy_printable(b, nb, 120);
-	d = asy_strdup_printf("line %lu was \"%s\" before and is \"%s\" "
-	    "after", line, pa ? pa : "", pb ? pb : "");
-	free(pa);
-	free(pb);
-	return d;
-}
-
-/* The open TCP services discovery found. */
-static size_t
-open_tcp(const struct asy_live *lv, unsigned *ports, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; lv->obs != NULL && i < lv->obs->n && n < max; i++) {
-		const struct asy_observed *o = &lv->obs->v[i];
-
-		if (o->svc != NULL && strcmp(o->proto, "tcp") == 0)
-			ports[n++] = o->port;
-	}
-	return n;
-}
-
-/* Wait until every port accepts a connection, or the deadline. */
-static void
+/* Wait until every open TCP service answers again, or the deadline. */
+static int
 wait_back(struct asy_live *lv, struct outage *o, long long t0,
     struct asy_buf *t)
 {
-	const struct asy_lab_resilience *rs = &lv->dut->resil;
-	unsigned ports[MAX_SERVICES];
-	int up[MAX_SERVICES] = { 0 };
-	size_t n = open_tcp(lv, ports, MAX_SERVICES), left = n;
-	const char *addr = asy_tc_addr(lv);
-	long long end = t0 + (long long)rs->recover_ms;
-	struct asy_buf miss;
+	int r;
 
-	while (left > 0 && addr != NULL) {
-		for (size_t i = 0; i < n; i++) {
-			struct asy_conn *c = NULL;
-			char why[128];
-
-			if (up[i])
-				continue;
-			if (asy_conn_open(addr, ports[i], 0, 1000, &c, why,
-			    sizeof(why)) == 0) {
-				asy_conn_close(c);
-				up[i] = 1;
-				left--;
-				asy_tc_log(t, "  +%.1f s: tcp/%u answers",
-				    (double)(asy_now_ms() - t0) / 1000.0,
-				    ports[i]);
-			}
-		}
-		if (left == 0 || asy_now_ms() >= end)
-			break;
-		sleep_ms(250);
-	}
+	r = asy_tc_services_back(lv, t0, lv->dut->resil.recover_ms, t,
+	    &o->missing);
 	o->recover_ms = asy_now_ms() - t0;
-	o->back = left == 0;
-	if (o->back)
-		return;
-	asy_buf_init(&miss, 4096);
-	for (size_t i = 0; i < n; i++)
-		if (!up[i])
-			(void)asy_buf_printf(&miss, "%stcp/%u", miss.len ? ", " :
-			    "", ports[i]);
-	o->missing = asy_buf_steal(&miss);
-	asy_tc_log(t, "  still silent after %.0f s: %s",
-	    (double)rs->recover_ms / 1000.0, o->missing ? o->missing : "");
+	o->back = r == 0;
+	return r == ASY_E_NOMEM ? r : 0;
 }
 
 /* One outage: down, wait (local-check halfway), up, wait for the
@@ -292,14 +204,17 @@ outage(struct asy_live *lv, struct outage *o, const char *off,
 		o->harness = asy_strdup(why);
 	if (o->harness != NULL)
 		return 0;
-	wait_back(lv, o, t0, t);
+	r = wait_back(lv, o, t0, t);
+	if (r < 0)
+		return r;
 	if (o->back && rs->state.via != ASY_VIA_NONE) {
 		char *after = read_state(lv, t, why, sizeof(why));
 
 		if (after == NULL)
 			o->state_why = asy_strdup(why);
 		else if (before != NULL) {
-			o->state_why = state_diff(before, after);
+			o->state_why = asy_tc_text_diff(before, after,
+			    "before", "after");
 			o->state = o->state_why == NULL;
 		}
 		free(after);

@@ -1720,3 +1720,93 @@ asy_tc_console(struct asy_live *lv, struct asy_tc_state **out)
 		return ASY_E_NOMEM;
 	return asy_tc_console_save(lv, &tc->con_transcript);
 }
+
+/* ---- Outages and restarts ----------------------------------------------- */
+
+/* Most services waited for. */
+#define BACK_MAX	32
+
+int
+asy_tc_services_back(struct asy_live *lv, long long t0,
+    unsigned long deadline_ms, struct asy_buf *t, char **silent)
+{
+	unsigned ports[BACK_MAX];
+	int up[BACK_MAX] = { 0 };
+	const char *addr = asy_tc_addr(lv);
+	long long end = t0 + (long long)deadline_ms;
+	size_t n = 0, left;
+	struct asy_buf miss;
+
+	*silent = NULL;
+	for (size_t i = 0; lv->obs != NULL && i < lv->obs->n && n < BACK_MAX;
+	    i++)
+		if (lv->obs->v[i].svc != NULL &&
+		    strcmp(lv->obs->v[i].proto, "tcp") == 0)
+			ports[n++] = lv->obs->v[i].port;
+	left = addr != NULL ? n : 0;
+	while (left > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct asy_conn *c = NULL;
+			char why[128];
+
+			if (up[i] || asy_conn_open(addr, ports[i], 0, 1000, &c,
+			    why, sizeof(why)) != 0)
+				continue;
+			asy_conn_close(c);
+			up[i] = 1;
+			left--;
+			asy_tc_log(t, "  +%.1f s: tcp/%u answers",
+			    (double)(asy_now_ms() - t0) / 1000.0, ports[i]);
+		}
+		if (left == 0 || asy_now_ms() >= end)
+			break;
+		(void)poll(NULL, 0, 250);
+	}
+	if (left == 0)
+		return 0;
+	asy_buf_init(&miss, 4096);
+	for (size_t i = 0; i < n; i++)
+		if (!up[i])
+			(void)asy_buf_printf(&miss, "%stcp/%u", miss.len ? ", " :
+			    "", ports[i]);
+	*silent = asy_buf_steal(&miss);
+	if (*silent == NULL)
+		return ASY_E_NOMEM;
+	asy_tc_log(t, "  still silent after %.0f s: %s",
+	    (double)deadline_ms / 1000.0, *silent);
+	return ASY_E_TIMEOUT;
+}
+
+char *
+asy_tc_text_diff(const char *a, const char *b, const char *name_a,
+    const char *name_b)
+{
+	unsigned long line = 1;
+	char *pa, *pb, *d;
+	size_t na, nb;
+
+	for (;;) {
+		na = strcspn(a, "\n");
+		nb = strcspn(b, "\n");
+		while (na > 0 && strchr(" \t\r", a[na - 1]) != NULL)
+			na--;
+		while (nb > 0 && strchr(" \t\r", b[nb - 1]) != NULL)
+			nb--;
+		if (na != nb || memcmp(a, b, na) != 0)
+			break;
+		a += strcspn(a, "\n");
+		b += strcspn(b, "\n");
+		if (*a == '\0' && *b == '\0')
+			return NULL;
+		a += *a != '\0';
+		b += *b != '\0';
+		line++;
+	}
+	pa = asy_printable(a, na, 120);
+	pb = asy_printable(b, nb, 120);
+	d = asy_strdup_printf("line %lu was \"%s\" %s and is \"%s\" %s",
+	    line, pa ? pa : "", name_a, pb ? pb : "", name_b);
+	free(pa);
+	free(pb);
+	return d;
+}

@@ -255,6 +255,23 @@ int	asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 	    const struct asy_tc_subst *sub, struct asy_ssh **ssh,
 	    struct asy_buf *out, char *why, size_t len);
 
+/*
+ * After a restart or an outage: wait until every TCP service discovery
+ * found open accepts a connection again (each asked every 250 ms until it
+ * does), or until t0 + deadline_ms (asy_now_ms() time).  Each service
+ * that answers is logged to t with its time since t0.  0 when all answer;
+ * ASY_E_TIMEOUT with *silent (fresh: "tcp/23, tcp/80") when some do not;
+ * ASY_E_NOMEM.
+ */
+int	asy_tc_services_back(struct asy_live *lv, long long t0,
+	    unsigned long deadline_ms, struct asy_buf *t, char **silent);
+
+/* Two readings of a device's text compared line by line (trailing white
+ * space aside): NULL when the same, else a fresh 'line N was "..." NAME_A
+ * and is "..." NAME_B' (escaped, capped). */
+char	*asy_tc_text_diff(const char *a, const char *b, const char *name_a,
+	    const char *name_b);
+
 /* Does the lab config give an update session for any mechanism? */
 int	asy_tc_update_configured(const struct asy_live *lv);
 

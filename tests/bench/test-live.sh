@@ -87,7 +87,8 @@ frames() {	# PCAP FILTER
 # A copy of the lab config with absolute paths, for the fault cases.
 lab_copy() {	# NAME SED-EXPRESSION...
 	local out="$tmp/$1.xml"; shift
-	sed -e "s#\.\./\.\./#$src/#g" -e "s#\${LABDIR}/\.\./\.\./#$src/#g" \
+	# ${LABDIR}/../../ first: the copy is not beside the original.
+	sed -e "s#\${LABDIR}/\.\./\.\./#$src/#g" -e "s#\.\./\.\./#$src/#g" \
 	    "$@" "$lab" >"$out"
 	echo "$out"
 }
@@ -437,7 +438,11 @@ fi
 # ASSAY_LIVE_FAULTS=0 (tools/test.sh sets it for the sanitizer build, to
 # keep the suite within its time) leaves these runs to the other build.
 if [ "${ASSAY_LIVE_FAULTS:-1}" = 1 ]; then
-quick='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#; /<resilience/,/<\/resilience>/d; /<erase/,/<\/erase>/d'
+scan22='s#tcp-ports="[^"]*"#tcp-ports="22"#; s#udp-top="[^"]*"#udp-top="0"#'
+quick="$scan22; /<resilience/,/<\/resilience>/d; /<erase/,/<\/erase>/d"
+# In the batch below, the hub's network-down and power-off commands fail
+# (bench.sh refuses an unknown action): its outages are INCONCLUSIVE.
+badctl='s#<arg>link-down</arg>#<arg>no-such-hook</arg>#; s#<arg>power-off</arg>#<arg>no-such-hook</arg>#; s#outage="[0-9]*"#outage="1"#; /<erase/,/<\/erase>/d'
 # The update session ran above; the faults about nmap and the interface
 # leave it out (it needs neither), the DUT-down one keeps it.
 noupd='/<update /,/<\/update>/d'
@@ -446,7 +451,7 @@ noupd='/<update /,/<\/update>/d'
 # not assessed.
 echo "# fault: nmap missing, in a batch with a DUT that is not there"
 ghost='<dut name="ghost" interface="eth-hardened"><address ipv4="198.18.9.2"/><declarations ics="../../tests/bench/hardened/ics.xml" ixit="../../tests/bench/hardened/ixit.xml" answers="../../tests/bench/hardened/answers.xml"/></dut>'
-l=$(lab_copy nonmap -e "$quick" -e "$noupd" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#' \
+l=$(lab_copy nonmap -e "$scan22" -e "$badctl" -e "$noupd" -e 's#nmap="[^"]*"#nmap="/nonexistent/nmap"#' \
     -e "s#^</lab>#$ghost</lab>#")
 sed -i "s#\.\./\.\./#$src/#g" "$l"
 "$bin" run --lab "$l" --dut hardened --dut ghost --jobs 2 --batch \
@@ -469,6 +474,16 @@ if [ "$v" = "ERROR" ] && unit_reason "$tmp/nonmap/report.xml" 5.1-1-2 a | grep -
 else
 	fail "no nmap: 5.1-1-2 a is '$v' (exit $code)"; cat "$tmp"/batch/batch-*/hardened.log
 fi
+
+for u in a b; do
+	v=$(unit_verdict "$tmp/nonmap/report.xml" 5.9-1-2 $u)
+	if [ "$v" = "INCONCLUSIVE" ] && unit_reason "$tmp/nonmap/report.xml" 5.9-1-2 $u |
+	    grep -q "could not be made as the lab config says: .*exit status 2"; then
+		ok "failing control commands: 5.9-1-2 $u is INCONCLUSIVE naming the command's exit"
+	else
+		fail "failing control commands: 5.9-1-2 $u is '$v': $(unit_reason "$tmp/nonmap/report.xml" 5.9-1-2 $u)"
+	fi
+done
 
 echo "# fault: the DUT is down"
 bash "$bench" link-down hardened
