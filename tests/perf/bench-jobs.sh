@@ -23,7 +23,7 @@ tmp=$(mktemp -d /tmp/assay-bench-jobs.XXXXXX)
 chmod 755 "$tmp"
 trap 'bash "$bench" down >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 lab="$tmp/lab.xml"
-sed -e "s#\.\./\.\./#$src/#g" -e "s#\${LABDIR}/\.\./\.\./#$src/#g" \
+sed -e "s#\${LABDIR}/\.\./\.\./#$src/#g" -e "s#\.\./\.\./#$src/#g" \
     -e 's#tcp-ports="[^"]*"#tcp-ports="1-1024"#' \
     -e 's#udp-top="[^"]*"#udp-top="20"#' \
     -e '/<update /,/<\/update>/d' \
