@@ -236,13 +236,36 @@ unit_pred(const char *label, char *buf, size_t size)
 		    (int)(colon - label), label, colon + 1);
 }
 
+/* Start argv[0] with argv on a pty with a sane terminal (canonical input,
+ * echo off: less to wade through); into t. */
+static void
+term_start(struct term *t, char *const argv[])
+{
+	struct termios tio;
+
+	asy_buf_init(&t->out, (size_t)16 << 20);
+	t->deadline = ut_now_ms() + DEADLINE_MS;
+	memset(&tio, 0, sizeof(tio));
+	cfmakeraw(&tio);
+	tio.c_iflag = ICRNL;
+	tio.c_oflag = OPOST | ONLCR;
+	tio.c_lflag = ICANON | ISIG;
+	tio.c_cflag = CS8 | CREAD;
+	tio.c_cc[VMIN] = 1;
+	t->pid = forkpty(&t->fd, NULL, &tio, NULL);
+	ck_assert_int_ge(t->pid, 0);
+	if (t->pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+}
+
 START_TEST(test_prompt)
 {
 	char *dir = NULL, *run = NULL, *sensor = NULL, *path;
 	char case_id[2][128], label[2][128];
 	const char *bin = ut_bin();
 	struct term t = { .fd = -1 };
-	struct termios tio;
 	xmlXPathContextPtr ctx;
 	xmlDocPtr doc;
 	char expr[1024], pred[512];
@@ -253,26 +276,11 @@ START_TEST(test_prompt)
 	dir = ut_tmpdir();
 	run = asy_path_join(dir, "run");
 	sensor = ut_src("ics-ixit/examples/sensor");
-	asy_buf_init(&t.out, (size_t)16 << 20);
-	t.deadline = ut_now_ms() + DEADLINE_MS;
-
-	/* A sane terminal: canonical input, echo off (less to wade
-	 * through). */
-	memset(&tio, 0, sizeof(tio));
-	cfmakeraw(&tio);
-	tio.c_iflag = ICRNL;
-	tio.c_oflag = OPOST | ONLCR;
-	tio.c_lflag = ICANON | ISIG;
-	tio.c_cflag = CS8 | CREAD;
-	tio.c_cc[VMIN] = 1;
-	t.pid = forkpty(&t.fd, NULL, &tio, NULL);
-	ck_assert_int_ge(t.pid, 0);
-	if (t.pid == 0) {
+	{
 		char *argv[] = { (char *)bin, "run", "--offline", "--out", run,
 		    "--assessor", "Tester", sensor, NULL };
 
-		execv(bin, argv);
-		_exit(127);
+		term_start(&t, argv);
 	}
 
 	for (int q = 0; q < 2; q++) {
@@ -363,29 +371,6 @@ START_TEST(test_prompt)
 	free(dir);
 }
 END_TEST
-
-/* Start bin with argv on a pty (as test_prompt does); into t. */
-static void
-term_start(struct term *t, char *const argv[])
-{
-	struct termios tio;
-
-	asy_buf_init(&t->out, (size_t)16 << 20);
-	t->deadline = ut_now_ms() + DEADLINE_MS;
-	memset(&tio, 0, sizeof(tio));
-	cfmakeraw(&tio);
-	tio.c_iflag = ICRNL;
-	tio.c_oflag = OPOST | ONLCR;
-	tio.c_lflag = ICANON | ISIG;
-	tio.c_cflag = CS8 | CREAD;
-	tio.c_cc[VMIN] = 1;
-	t->pid = forkpty(&t->fd, NULL, &tio, NULL);
-	ck_assert_int_ge(t->pid, 0);
-	if (t->pid == 0) {
-		execv(argv[0], argv);
-		_exit(127);
-	}
-}
 
 /* The reason of one unit (no fan-out row) in report.xml. */
 static char *
