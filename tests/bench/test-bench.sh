@@ -118,7 +118,6 @@ if [ "$RC" -ne 0 ]; then
 	exit 1
 fi
 ok "bench up all in $((UP_MS / 1000)).$(printf '%03d' $((UP_MS % 1000))) s"
-check "bring-up under 10 s" [ "$UP_MS" -lt 10000 ]
 check "bench up all again (idempotent) exits 0" bench up all
 check "bench status exits 0" bench status all >/dev/null
 
