@@ -187,6 +187,7 @@ dut_release(struct asy_lab_dut *t)
 	free(t->ipv4);
 	free(t->ipv6);
 	free(t->mac);
+	free(t->model);
 	free(t->ics);
 	free(t->ixit);
 	free(t->answers);
@@ -1910,6 +1911,16 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 			    t->name, v);
 		else
 			t->serial = f;
+	}
+
+	v = asy_xnode_attr(dn, "model");
+	if (v != NULL) {
+		if (asy_str_blank(v) || strlen(v) > 64)
+			LERR(L, dn->line, "DUT %s has model '%.80s'; give the "
+			    "model designation (1 to 64 characters) that its "
+			    "other units in this lab config share", t->name, v);
+		else
+			t->model = ldup(L, v);
 	}
 
 	addr = asy_xnode_child(dn, "address");

@@ -170,6 +170,8 @@ struct asy_lab_dut {
 	char		*ipv4;		/* or NULL */
 	char		*ipv6;		/* or NULL */
 	char		*mac;		/* "02:00:00:00:01:02", or NULL */
+	char		*model;		/* model="": units of one model, or
+					   NULL */
 	const struct asy_lab_iface *iface;	/* network interface, or NULL */
 	const struct asy_lab_iface *serial;	/* serial port, or NULL */
 	char		*ics, *ixit;	/* resolved paths */

@@ -474,35 +474,63 @@ out:
 	return r;
 }
 
+/* Does dut share the DUT's model (another unit of it)? */
+static int
+same_model(const struct asy_lab_dut *dut, const struct asy_lab_dut *other)
+{
+	return other != dut && dut->model != NULL && other->model != NULL &&
+	    strcmp(dut->model, other->model) == 0;
+}
+
 /*
  * Read every credential of the DUT now, while assay may still read the
  * lab's root-only secret files; the assessing child inherits the copies.
- * A secret that cannot be read is not fatal: the tests that need it say
- * so.
+ * Then those of the lab's other units of the same model.  A secret that
+ * cannot be read is not fatal: the tests that need it say so.
  */
 static int
 load_secrets(struct asy_live *lv)
 {
 	const struct asy_lab_dut *t = lv->dut;
+	size_t n = 0;
 
-	if (t->n_creds == 0)
+	for (size_t k = 0; k < lv->lab->n_duts; k++) {
+		const struct asy_lab_dut *o = &lv->lab->duts[k];
+
+		if (o == t || same_model(t, o))
+			n += o->n_creds;
+	}
+	if (n == 0)
 		return 0;
-	lv->secrets = calloc(t->n_creds, sizeof(*lv->secrets));
+	lv->secrets = calloc(n, sizeof(*lv->secrets));
 	if (lv->secrets == NULL)
 		return ASY_E_NOMEM;
-	for (size_t i = 0; i < t->n_creds; i++) {
-		struct asy_live_secret *s = &lv->secrets[lv->n_secrets++];
-		int r;
+	/* The DUT's own first: asy_live_secret() finds them. */
+	for (size_t pass = 0; pass < 2; pass++)
+	for (size_t k = 0; k < lv->lab->n_duts; k++) {
+		const struct asy_lab_dut *o = &lv->lab->duts[k];
 
-		s->cred = t->creds[i];
-		r = asy_lab_secret(s->cred, &s->secret);
-		if (r == ASY_E_NOMEM)
-			return r;
-		if (r < 0) {
-			s->secret = NULL;
-			s->err = r;
-			asy_warn("credential %s: %s", s->cred->id,
-			    asy_strerror(r));
+		if (pass == 0 ? o != t : !same_model(t, o))
+			continue;
+		for (size_t i = 0; i < o->n_creds; i++) {
+			struct asy_live_secret *s =
+			    &lv->secrets[lv->n_secrets++];
+			int r;
+
+			s->cred = o->creds[i];
+			s->unit = o == t ? NULL : o;
+			s->cred_for = o->cred_for[i];
+			r = asy_lab_secret(s->cred, &s->secret);
+			if (r == ASY_E_NOMEM)
+				return r;
+			if (r < 0) {
+				s->secret = NULL;
+				s->err = r;
+				asy_warn("credential %s%s%s: %s", s->cred->id,
+				    s->unit ? " of unit " : "",
+				    s->unit ? s->unit->name : "",
+				    asy_strerror(r));
+			}
 		}
 	}
 	return 0;
@@ -517,7 +545,7 @@ asy_live_secret(const struct asy_live *lv, const struct asy_lab_cred *c,
 	if (lv == NULL || c == NULL)
 		return NULL;
 	for (size_t i = 0; i < lv->n_secrets; i++) {
-		if (lv->secrets[i].cred != c)
+		if (lv->secrets[i].cred != c || lv->secrets[i].unit != NULL)
 			continue;
 		if (err != NULL)
 			*err = lv->secrets[i].err;

@@ -63,11 +63,17 @@ struct asy_live {
 	char			*down_why;
 	/* The secrets of the DUT's credentials, read while still
 	 * privileged (the files are the lab's, root-only); wiped by
-	 * asy_live_free(). */
+	 * asy_live_free().  Then those of the lab's other units of the
+	 * same model (<dut model="">), for 5.1-1-2 c to compare. */
 	struct asy_live_secret {
 		const struct asy_lab_cred *cred;
 		char		*secret;	/* NULL: could not be read */
 		int		 err;		/* then why */
+		const struct asy_lab_dut *unit;	/* another unit, or
+						   NULL: the DUT's own */
+		const char	*cred_for;	/* the IXIT rows it is for
+						   (space separated), or
+						   NULL: any */
 	}			*secrets;
 	size_t			 n_secrets;
 	/* The DUT's serial console (console.h), opened at asy_live_open()

@@ -14,12 +14,17 @@
  * pre-installed passwords of the DUT are checked against the rule a
  * per-device password must meet: long enough, not in the default list,
  * not derived from the MAC address or a serial number the device
- * discloses.
+ * discloses.  When the lab config names other units of the same model
+ * (<dut model="">), each pre-installed password is compared with theirs
+ * for the same mechanism: the same password, or one that differs in no
+ * more than two characters (a counter, a check digit), is not unique per
+ * device.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "tclib.h"
 #include "tcstate.h"
 
@@ -83,14 +88,95 @@ rule_broken(struct asy_live *lv, const char *pw, const struct asy_unauth *ua)
 	return NULL;
 }
 
+/* Do two credentials serve the same rows (both any, or a row in
+ * common)? */
+static int
+same_use(const char *a, const char *b)
+{
+	char id[128];
+	size_t k;
+
+	if (a == NULL || b == NULL)
+		return 1;
+	while (*a != '\0') {
+		a += strspn(a, " \t,");
+		k = strcspn(a, " \t,");
+		if (k > 0 && k < sizeof(id)) {
+			memcpy(id, a, k);
+			id[k] = '\0';
+			if (asy_tc_names(b, id))
+				return 1;
+		}
+		a += k;
+	}
+	return 0;
+}
+
+/*
+ * The DUT's pre-installed passwords against the other units' (secrets
+ * with a unit): findings appended to found, what was compared to cmp.
+ * Returns the number of other units.
+ */
+static size_t
+compare_units(const struct asy_live *lv, struct asy_buf *found,
+    struct asy_buf *cmp)
+{
+	const struct asy_lab_dut *seen[16];
+	size_t n_units = 0;
+
+	for (size_t j = 0; j < lv->n_secrets; j++) {
+		const struct asy_live_secret *o = &lv->secrets[j];
+		size_t k;
+
+		if (o->unit == NULL)
+			continue;
+		for (k = 0; k < n_units && seen[k] != o->unit; k++)
+			;
+		if (k == n_units && n_units < ASY_ELEMENTSOF(seen))
+			seen[n_units++] = o->unit;
+		if (o->cred->ssh_key)
+			continue;
+		for (size_t i = 0; i < lv->n_secrets; i++) {
+			const struct asy_live_secret *m = &lv->secrets[i];
+			const char *why;
+
+			if (m->unit != NULL || m->cred->ssh_key ||
+			    m->secret == NULL || !same_use(m->cred_for,
+			    o->cred_for))
+				continue;
+			if (o->secret == NULL) {
+				(void)asy_buf_printf(cmp, "%scredential %s of "
+				    "unit %s could not be read (%s)", cmp->len ?
+				    "; " : "", o->cred->id, o->unit->name,
+				    asy_strerror(o->err));
+				break;
+			}
+			why = asy_tc_pw_related(m->secret, o->secret);
+			(void)asy_buf_printf(cmp, "%scredential %s compared with "
+			    "%s of unit %s: %s", cmp->len ? "; " : "",
+			    m->cred->id, o->cred->id, o->unit->name,
+			    why ? why : "unrelated");
+			if (why != NULL)
+				(void)asy_buf_printf(found, "%sthe lab's "
+				    "pre-installed password %s is %s as unit "
+				    "%s has (%s): not unique per device",
+				    found->len ? ", " : "", m->cred->id,
+				    strcmp(why, "the same password") == 0 ?
+				    "the same password" : "close to the one",
+				    o->unit->name, o->cred->id);
+		}
+	}
+	return n_units;
+}
+
 static int
 unit_c(struct asy_live *lv, const struct asy_plan_unit *pu,
     struct asy_unit_result *u)
 {
 	struct asy_surface *s;
 	struct asy_unauth *ua = NULL;
-	struct asy_buf found, tried, rule;
-	size_t n, n_pw = 0;
+	struct asy_buf found, tried, rule, cmp;
+	size_t n, n_pw = 0, n_units;
 	int r;
 
 	r = asy_live_need_discovery(lv, u);
@@ -104,6 +190,7 @@ unit_c(struct asy_live *lv, const struct asy_plan_unit *pu,
 	asy_buf_init(&found, 8192);
 	asy_buf_init(&tried, 8192);
 	asy_buf_init(&rule, 8192);
+	asy_buf_init(&cmp, 8192);
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].password)
 			continue;
@@ -131,7 +218,8 @@ unit_c(struct asy_live *lv, const struct asy_plan_unit *pu,
 		const struct asy_live_secret *sec = &lv->secrets[i];
 		const char *why;
 
-		if (sec->cred->ssh_key || sec->secret == NULL)
+		if (sec->unit != NULL || sec->cred->ssh_key ||
+		    sec->secret == NULL)
 			continue;
 		why = rule_broken(lv, sec->secret, ua);
 		(void)asy_buf_printf(&rule, "%scredential %s %s", rule.len ?
@@ -144,23 +232,28 @@ unit_c(struct asy_live *lv, const struct asy_plan_unit *pu,
 			    "password %s is %s", found.len ? ", " : "",
 			    sec->cred->id, why);
 	}
+	n_units = compare_units(lv, &found, &cmp);
+	if (n_units == 0)
+		(void)asy_buf_printf(&cmp, "the lab config names no other unit "
+		    "of this model (<dut model=\"...\">), so passwords of two "
+		    "units were not compared");
 	if (found.len > 0)
 		r = asy_unit_set(u, ASY_V_FAIL, "default or rule-breaking "
-		    "passwords: %s", found.data);
+		    "passwords: %s; %s", found.data, cmp.data);
 	else if (n_pw == 0)
 		r = asy_unit_set(u, ASY_V_PASS, "no open service asks for a "
-		    "password%s%s", rule.len ? "; " : "", rule.len ?
-		    rule.data : "");
+		    "password%s%s; %s", rule.len ? "; " : "", rule.len ?
+		    rule.data : "", cmp.data);
 	else
 		r = asy_unit_set(u, ASY_V_PASS, "no common default "
 		    "credential was accepted on %zu password surface(s) (%s)"
-		    "%s%s; one unit of the model was available, so passwords "
-		    "of two units were not compared", n_pw, tried.data,
-		    rule.len ? "; " : "", rule.len ? rule.data : "");
+		    "%s%s; %s", n_pw, tried.data, rule.len ? "; " : "",
+		    rule.len ? rule.data : "", cmp.data);
 out:
 	asy_buf_release(&found);
 	asy_buf_release(&tried);
 	asy_buf_release(&rule);
+	asy_buf_release(&cmp);
 	return r;
 }
 

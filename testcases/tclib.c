@@ -1476,6 +1476,21 @@ asy_tc_part_release(struct asy_unit_result *part)
 
 /* The 1-AuthMech rows a row's authmech field names: the first or the
  * one asked for. */
+const char *
+asy_tc_pw_related(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), diff = 0;
+
+	if (strcmp(a, b) == 0)
+		return "the same password";
+	if (la != lb || la < 4)
+		return NULL;
+	for (size_t i = 0; i < la; i++)
+		diff += a[i] != b[i];
+	return diff <= 2 ? "a password that differs in at most two "
+	    "characters (a counter or a check digit?)" : NULL;
+}
+
 int
 asy_tc_names(const char *list, const char *id)
 {

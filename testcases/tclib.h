@@ -158,6 +158,11 @@ int	asy_tc_fold(struct asy_unit_result *u, struct asy_unit_result *part,
 	    const char *label);
 void	asy_tc_part_release(struct asy_unit_result *part);
 
+/* Two units' pre-installed passwords (5.1-1-2 c): NULL when unrelated,
+ * else why not unique per device ("the same password", or one that
+ * differs in at most two characters of the same length). */
+const char *asy_tc_pw_related(const char *a, const char *b);
+
 /* Does a space- or comma-separated list of row IDs name id?  1 or 0. */
 int	asy_tc_names(const char *list, const char *id);
 

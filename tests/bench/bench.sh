@@ -1,10 +1,11 @@
 #!/bin/bash
-# The virtual bench: two consumer-IoT devices, each in its own network
-# namespace with real Debian daemons, for assay's integration tests.
+# The virtual bench: three consumer-IoT devices, each in its own network
+# namespace with real Debian daemons, for assay's integration tests: two
+# units of one camera model (weak, weak2) and a hub (hardened).
 #
-#   bench.sh up     [weak|hardened|all]   bring up (idempotent; verifies)
-#   bench.sh down   [weak|hardened|all]   tear down (idempotent)
-#   bench.sh status [weak|hardened|all]   exit 0 when everything runs
+#   bench.sh up     [DEVICE|all]          bring up (idempotent; verifies)
+#   bench.sh down   [DEVICE|all]          tear down (idempotent)
+#   bench.sh status [DEVICE|all]          exit 0 when everything runs
 #   bench.sh power-off|power-on NAME      stop or restart NAME's daemons
 #   bench.sh link-down|link-up NAME       root-side veth down or up
 #   bench.sh local-check NAME             exit 0 while NAME's local function
@@ -15,6 +16,10 @@
 #                         eth0      198.18.1.2/24 fd00:a55a:1::2/64
 #   netns assay-hardened  asy-hard0 198.18.2.1/24 fd00:a55a:2::1/64
 #                         eth0      198.18.2.2/24 fd00:a55a:2::2/64
+#   netns assay-weak2     asy-weak20 198.18.3.1/24 fd00:a55a:3::1/64
+#                         eth0      198.18.3.2/24 fd00:a55a:3::2/64
+# weak2 is a second unit of the weak camera's model (MODEL): the same
+# firmware, flaws and admin/admin, its own serial number and MAC address.
 # State (pid files, keys, rendered configs, logs, the serial console pty and
 # the lab's credentials) lives in /run/assay-bench/NAME/.  Each namespace
 # gets its own passwd, shadow and group in /etc/netns/assay-NAME/; the
@@ -41,7 +46,7 @@ STATE_ROOT=/run/assay-bench
 LOCK=/run/lock/assay-bench.lock
 LIFETIME=2h
 CONSOLE_RESTARTS=5000
-DEVICES=(weak hardened)
+DEVICES=(weak hardened weak2)
 GUARD4=198.18.0.0/15
 GUARD6=fd00:a55a::/32
 # The guard routes carry their own metric, so that adding and deleting them
@@ -51,13 +56,17 @@ GUARD_METRIC=4242
 # Per-device facts.  SERVICES lists NAME:KIND:PORTS, KIND tcp, udp, pty or
 # proc (a daemon without a port: ready while its process lives); the order
 # is the start order.
-declare -A NETNO=([weak]=1 [hardened]=2)
-declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
-declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
+declare -A MODEL=([weak]=weak [hardened]=hardened [weak2]=weak)
+declare -A NETNO=([weak]=1 [hardened]=2 [weak2]=3)
+declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0 [weak2]=asy-weak20)
+declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub [weak2]=lc20-cam)
+# The unit's serial number (the camera's; printed on its label).
+declare -A SERIAL=([weak]=LC20-2291-0007 [weak2]=LC20-2291-0008 [hardened]=H1-2540-1187)
 declare -A SERVICES=(
 	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
+SERVICES[weak2]=${SERVICES[weak]}
 
 say() { printf 'bench: %s\n' "$*"; }
 warn() { printf 'bench: %s\n' "$*" >&2; }
@@ -287,7 +296,7 @@ accounts() {
 	chmod 0644 "$dir/passwd.new" "$dir/group.new"
 	chmod 0640 "$dir/shadow.new"
 	chgrp shadow "$dir/shadow.new" 2>/dev/null
-	case $dev in
+	case ${MODEL[$dev]} in
 	weak)
 		# The flaw: the same admin/admin on every unit.
 		hash=$(openssl passwd -6 admin) || die "$dev: openssl passwd failed"
@@ -333,7 +342,7 @@ secret() {
 }
 
 state_weak() {
-	local st=$1 id
+	local st=$1 dev=$2 id f
 	install -d -m 0755 "$st/snmp" "$st/ram" "$st/sd" "$st/local"
 	secret "$st/admin.pass" admin
 	if [ ! -s "$st/ssh/dropbear_ed25519_host_key" ]; then
@@ -354,8 +363,14 @@ state_weak() {
 	if [ ! -d "$st/www" ]; then
 		cp -r "$HERE/weak/www" "$st/www" ||
 		    die "weak: cannot copy the web pages"
+		# This unit's serial number and MAC address.
+		for f in "$st/www/status.html" "$st/www/status.json"; do
+			sed -i -e "s/${SERIAL[weak]}/${SERIAL[$dev]}/g" \
+			    -e "s/${MAC[weak]}2/${MAC[$dev]}2/g" "$f" ||
+			    die "$dev: cannot write $f"
+		done
 	fi
-	id=$(admin_id weak)
+	id=$(admin_id "$dev")
 	mkdir -p "$st/home/admin" && chown "$id:$id" "$st/home/admin"
 }
 
@@ -457,7 +472,7 @@ release_image() {
 firmware() {
 	local dev=$1 st=${ST[$1]} rel fw key model old new v id
 	rel=$st/release fw=$st/fw key=$st/release-key/vendor.key
-	case $dev in
+	case ${MODEL[$dev]} in
 	weak) model=lc20 old=1.4.2 new=1.4.3 ;;
 	hardened) model=h1 old=3.2.0 new=3.2.1 ;;
 	esac
@@ -533,7 +548,7 @@ state() {
 	# The firmware's files (openssl work of their own) are made meanwhile.
 	firmware "$dev" &
 	fwpid=$!
-	"state_$dev" "$st"
+	"state_${MODEL[$dev]}" "$st" "$dev"
 	wait "$fwpid" || die "$dev: cannot make the firmware state"
 }
 
@@ -543,7 +558,7 @@ state() {
 svc_argv() {
 	local st
 	st=${ST[$1]}
-	case $1:$2 in
+	case ${MODEL[$1]}:$2 in
 	weak:telnet)
 		# Debian's busybox has no telnetd: inetutils telnetd per
 		# connection behind socat, /bin/login against the ns accounts.
@@ -627,10 +642,10 @@ answers() {
 # retained DEV: publish the retained status topic of the device's broker.
 retained() {
 	local st=${ST[$1]}
-	case $1 in
+	case ${MODEL[$1]} in
 	weak)
-		timeout 5 mosquitto_pub -h "${IP4[weak]}2" -p 1883 -r -q 1 \
-		    -t camera/status -m '{"model":"LC20","serial":"LC20-2291-0007","firmware":"1.4.2","owner":"owner@example.com","recording":true}' ;;
+		timeout 5 mosquitto_pub -h "${IP4[$1]}2" -p 1883 -r -q 1 \
+		    -t camera/status -m '{"model":"LC20","serial":"'"${SERIAL[$1]}"'","firmware":"1.4.2","owner":"owner@example.com","recording":true}' ;;
 	hardened)
 		timeout 5 mosquitto_pub -h "${IP4[hardened]}2" -p 8883 \
 		    --cafile "$st/ca.pem" -u device -P "$(cat "$st/mqtt.pass")" \
@@ -708,7 +723,7 @@ power_off() {
 	rm -f "${ST[$dev]}/console"
 	# The flaw: the camera keeps its settings in RAM, so a power cut
 	# loses them (its IXIT says they survive).
-	if [ "$dev" = weak ]; then
+	if [ "${MODEL[$dev]}" = weak ]; then
 		rm -f "${ST[$dev]}/ram/settings"
 	fi
 }
@@ -717,7 +732,7 @@ power_off() {
 # power-on does not bring it back).
 setup() {
 	local st=${ST[$1]}
-	case $1 in
+	case ${MODEL[$1]} in
 	weak)
 		[ -s "$st/ram/settings" ] ||
 		    printf 'timezone=Europe/Berlin\nowner=owner@example.com\n' \
@@ -747,7 +762,7 @@ local_loop() {
 	st=${ST[$dev]}
 	for ((i = 0; i < 36000; i++)); do
 		what=running
-		if [ "$dev" = weak ]; then
+		if [ "${MODEL[$dev]}" = weak ]; then
 			what=stopped
 			if read -r c 2>/dev/null </sys/class/net/eth0/carrier &&
 			    [ "$c" = 1 ]; then
@@ -762,7 +777,7 @@ local_loop() {
 
 # __uplink DEV: the device's connection to its vendor's cloud, played by
 # the lab's side of its link (198.18.N.1), where nothing listens on tcp/9,
-# so every attempt is refused and tried again: the camera every 0.5 s
+# so every attempt is refused and tried again: the camera every 0.2 s
 # without end (the flaw), the hub with an exponential back-off from 1 s to
 # 60 s, started afresh at every boot.  Bounded: 20000 attempts.
 uplink_loop() {
@@ -771,8 +786,8 @@ uplink_loop() {
 		# A refused connect returns at once; a link that is down
 		# makes it wait for ARP (about 3 s), also bounded.
 		timeout 5 bash -c ': <>"/dev/tcp/$0/9"' "$ip" 2>/dev/null
-		if [ "$dev" = weak ]; then
-			sleep 0.5
+		if [ "${MODEL[$dev]}" = weak ]; then
+			sleep 0.2
 		else
 			sleep "$delay"
 			delay=$((delay * 2 > 60 ? 60 : delay * 2))
@@ -816,7 +831,7 @@ device_up() {
 }
 
 device_down() {
-	local dev=$1 st
+	local dev=$1 st d
 	st=${ST[$dev]}
 	if [ -d "$st" ]; then
 		power_off "$dev"
@@ -832,7 +847,11 @@ device_down() {
 	fi
 	# The lab's update CA (lab-config/examples/virtual-bench.xml): assay
 	# makes it here on first use; it goes with the last device.
-	if ! ns_exists weak && ! ns_exists hardened; then
+	for d in "${DEVICES[@]}"; do
+		ns_exists "$d" && break
+		d=
+	done
+	if [ -z "$d" ]; then
 		rm -f "$STATE_ROOT/update-ca.pem" "$STATE_ROOT/update-ca.key"
 	fi
 	rmdir "$STATE_ROOT" 2>/dev/null
@@ -895,15 +914,16 @@ fmt_ms() { printf '%d.%02d' $(($1 / 1000)) $((($1 % 1000) / 10)); }
 
 usage() {
 	cat <<'EOF'
-usage: bench.sh up|down|status [weak|hardened|all]
-       bench.sh power-off|power-on|link-down|link-up weak|hardened
-       bench.sh local-check weak|hardened
+usage: bench.sh up|down|status [weak|hardened|weak2|all]
+       bench.sh power-off|power-on|link-down|link-up weak|hardened|weak2
+       bench.sh local-check weak|hardened|weak2
 
 The virtual bench: device "weak" (an IP camera with telnet, dropbear,
 lighttpd, mosquitto, snmpd and a web UI firmware update) in netns
-assay-weak at 198.18.1.2, and device "hardened" (a hub with OpenSSH,
-HTTPS, MQTT over TLS and a signed-update agent) in netns assay-hardened at
-198.18.2.2.  State in /run/assay-bench/NAME/.  Needs root.
+assay-weak at 198.18.1.2, device "hardened" (a hub with OpenSSH, HTTPS,
+MQTT over TLS and a signed-update agent) in netns assay-hardened at
+198.18.2.2, and "weak2", a second unit of the camera, in netns
+assay-weak2 at 198.18.3.2.  State in /run/assay-bench/NAME/.  Needs root.
 EOF
 }
 
@@ -948,7 +968,7 @@ console_loop() {
 targets() {
 	case ${1:-all} in
 	all) TARGETS=("${DEVICES[@]}") ;;
-	weak | hardened) TARGETS=("$1") ;;
+	weak | hardened | weak2) TARGETS=("$1") ;;
 	*) usage >&2; exit 2 ;;
 	esac
 }
@@ -977,14 +997,14 @@ main() {
 	__uplink) uplink_loop "$2"; exit 0 ;;
 	local-check)
 		[ $# -eq 2 ] || { usage >&2; exit 2; }
-		case $2 in weak | hardened) ;; *) usage >&2; exit 2 ;; esac
+		case $2 in weak | hardened | weak2) ;; *) usage >&2; exit 2 ;; esac
 		local_check "$2"
 		exit ;;
 	help | -h | --help) usage; exit 0 ;;
 	up | down | status) targets "${2:-all}" ;;
 	power-off | power-on | link-down | link-up)
 		[ $# -eq 2 ] || { usage >&2; exit 2; }
-		case $2 in weak | hardened) ;; *) usage >&2; exit 2 ;; esac
+		case $2 in weak | hardened | weak2) ;; *) usage >&2; exit 2 ;; esac
 		TARGETS=("$2") ;;
 	*) usage >&2; exit 2 ;;
 	esac

@@ -20,9 +20,9 @@ set -u
 
 dev=${1:-}
 case $dev in
-weak) model=lc20-cam ;;
+weak | weak2) model=lc20-cam ;;
 hardened) model=h1-hub ;;
-*) echo "usage: console.sh weak|hardened [PROGRAM ARG...]" >&2; exit 2 ;;
+*) echo "usage: console.sh weak|weak2|hardened [PROGRAM ARG...]" >&2; exit 2 ;;
 esac
 shift
 UBOOT="U-Boot 2023.01 (Nov 22 2026 - 10:00:00 +0000) $model"
@@ -97,7 +97,7 @@ kernel() {
 }
 
 case $dev in
-weak)
+weak | weak2)
 	# The OEM's board name, not the product's designation.
 	banner "Model: Generic IPC-V3 (OEM board)" "DRAM:  128 MiB"
 	if countdown 2; then

@@ -130,7 +130,7 @@ SELF_DIR=.
 case ${BASH_SOURCE[0]} in */*) SELF_DIR=${BASH_SOURCE[0]%/*} ;; esac
 ST=$(cd -P -- "$SELF_DIR/.." 2>/dev/null && pwd -P)
 case $ST in
-"$STATE_ROOT/weak") DEV=weak MODEL=lc20 ;;
+"$STATE_ROOT/weak" | "$STATE_ROOT/weak2") DEV=weak MODEL=lc20 ;;
 "$STATE_ROOT/hardened") DEV=hardened MODEL=h1 ;;
 *) die "not installed on a bench device (expected $STATE_ROOT/NAME/bin/fwctl)" ;;
 esac

@@ -693,6 +693,11 @@ static const struct lc_case cases[] = {
 	      "<resilience outage=\"5\"/>" } },
 	  .expect = { AT("<resilience outage", "has no <control action=\""
 	      "network-down\"> or \"power-off\">") } },
+	{ .name = "model-blank",
+	  .edit = { { "<dut name=\"sensor\" serial=\"uart\">",
+	      "<dut name=\"sensor\" serial=\"uart\" model=\"  \">" } },
+	  .expect = { AT("<dut name=\"sensor\"", "DUT sensor has model '  '; "
+	      "give the model designation") } },
 	{ .name = "resilience-observe-range",
 	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience "
 	      "observe=\"3601\"/>\n  </dut>" } },

@@ -74,6 +74,33 @@ START_TEST(interval_words)
 }
 END_TEST
 
+/* Passwords of two units of a model (5.1-1-2 c). */
+START_TEST(unit_passwords)
+{
+	static const struct {
+		const char	*a, *b;
+		int		 related;
+	} t[] = {
+		{ "admin", "admin", 1 },
+		{ "Xk4v9Qw2Lr7T", "Xk4v9Qw2Lr7T", 1 },
+		{ "LC20-0007-pw", "LC20-0008-pw", 1 },	/* a counter */
+		{ "ab12cd34ef56", "ab12cd34ef65", 1 },	/* two swapped */
+		{ "ab12cd34ef56", "ab12cd34e567", 0 },	/* three differ */
+		{ "Xk4v9Qw2Lr7T", "pQ8sZ2mN4cV6", 0 },
+		{ "Xk4v9Qw2Lr7T", "Xk4v9Qw2Lr7", 0 },	/* lengths differ */
+		{ "abc", "abd", 0 },			/* too short to tell */
+		{ "", "", 1 },
+	};
+
+	for (size_t i = 0; i < ASY_ELEMENTSOF(t); i++)
+		ck_assert_msg((asy_tc_pw_related(t[i].a, t[i].b) != NULL) ==
+		    t[i].related, "'%s' and '%s': want %s", t[i].a, t[i].b,
+		    t[i].related ? "related" : "unrelated");
+	ck_assert_str_eq(asy_tc_pw_related("admin", "admin"),
+	    "the same password");
+}
+END_TEST
+
 START_TEST(row_lists)
 {
 	ck_assert_int_eq(asy_tc_names("AuthMech-A AuthMech-B", "AuthMech-B"), 1);
@@ -197,6 +224,7 @@ tclib_suite(void)
 
 	tcase_add_test(tc, ports_in_words);
 	tcase_add_test(tc, row_lists);
+	tcase_add_test(tc, unit_passwords);
 	tcase_add_test(tc, interval_words);
 	tcase_add_test(tc, service_kinds);
 	tcase_add_test(tc, fold_parts);
