@@ -43,10 +43,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "coap.h"
 #include "conn.h"
 #include "error.h"
 #include "httpc.h"
@@ -131,6 +133,13 @@ struct fz {
 					    size_t);
 	struct asy_mqtt_opts		 mo;
 	const char			*prefix;	/* MQTT topic prefix */
+	/* CoAP: the resources inputs go to, the next message ID, how long
+	 * an input's answer is waited for, the random generator's state. */
+	char				**coap_targets;
+	size_t				 n_coap_targets;
+	unsigned			 coap_mid;
+	unsigned long			 coap_wait_ms;
+	unsigned long long		 rnd;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -898,6 +907,7 @@ fz_release(struct fz *z)
 	free(z->dir);
 	for (size_t i = 0; i < z->n_pieces; i++)
 		free(z->pieces[i]);
+	asy_coap_links_free(z->coap_targets, z->n_coap_targets);
 	asy_buf_release(&z->last);
 }
 
@@ -1515,6 +1525,646 @@ asy_fuzz_mqtt(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r)
 out:
 	if (ret == ASY_E_INPUT && r->why == NULL)
 		ret = ASY_E_NOMEM;
+	if (z.tr != NULL && fclose(z.tr) != 0)
+		z.io_failed = 1;
+	if (ret == 0 && z.io_failed)
+		ret = ASY_E_IO;
+	fz_release(&z);
+	return ret;
+}
+
+/* ---- CoAP --------------------------------------------------------------- */
+
+#define COAP_CORE		"/.well-known/core"
+/* Resources that get the per-resource inputs: the declared path first,
+ * then what /.well-known/core lists. */
+#define COAP_MAX_TARGETS	8
+/* What is kept of /.well-known/core and of an answer. */
+#define COAP_MAX_PAYLOAD	((size_t)16 << 10)
+/* The longest datagram built (a Uri-Path segment of 1200 bytes fits). */
+#define COAP_MAX_INPUT		((size_t)4 << 10)
+/* The hex-escaped input in crash_file. */
+#define COAP_MAX_ESCAPED	(COAP_MAX_INPUT * 5)
+/* How long an input's answer is waited for: a quarter of the request
+ * timeout, 100 ms at least, 500 ms at most.  Silence is what RFC 7252
+ * asks for many malformed messages, and each silent input is followed
+ * by a health request with the full timeout, so a slow answer costs no
+ * verdict. */
+#define COAP_WAIT_MIN_MS	100UL
+#define COAP_WAIT_MAX_MS	500UL
+
+enum {
+	C_PER_TARGET	= 1 << 0,	/* once for each resource */
+	C_TRAVERSAL	= 1 << 1,	/* look for /etc/passwd lines */
+	C_OWN		= 1 << 2,	/* not sent to a resource */
+};
+
+struct fz_coap_class;
+
+typedef int	fz_coap_build(struct fz *, const struct fz_coap_class *,
+		    const char *, struct asy_buf *);
+
+struct fz_coap_class {
+	const char	*name;
+	unsigned	 flags;
+	fz_coap_build	*build;
+	const char	*lit;		/* bytes or a value for build */
+	size_t		 lit_len;	/* 0: strlen(lit) */
+	unsigned long	 arg;
+};
+
+static unsigned long long
+coap_rand(struct fz *z)
+{
+	/* xorshift64*: reproducible enough, the input is kept anyway. */
+	z->rnd ^= z->rnd >> 12;
+	z->rnd ^= z->rnd << 25;
+	z->rnd ^= z->rnd >> 27;
+	return z->rnd * 2685821657736338717ULL;
+}
+
+/* A well-formed CON GET of target with a fresh message ID and token. */
+static int
+coap_start(struct fz *z, struct asy_coap_msg *m, const char *target)
+{
+	unsigned long long t = coap_rand(z);
+
+	memset(m, 0, sizeof(*m));
+	m->type = ASY_COAP_CON;
+	m->code = ASY_COAP_GET;
+	m->mid = z->coap_mid++ & 0xffff;
+	m->tkl = 4;
+	for (int i = 0; i < 4; i++)
+		m->token[i] = (unsigned char)(t >> (8 * i));
+	return asy_coap_set_path(m, target);
+}
+
+static int
+coap_encode_get(struct fz *z, const char *target, struct asy_buf *out)
+{
+	struct asy_coap_msg m;
+	int r;
+
+	r = coap_start(z, &m, target);
+	if (r == 0)
+		r = asy_coap_encode(&m, out);
+	return r;
+}
+
+static size_t
+lit_len(const struct fz_coap_class *c)
+{
+	return c->lit == NULL ? 0 : c->lit_len ? c->lit_len : strlen(c->lit);
+}
+
+/* A GET of the resource with version arg in the first byte. */
+static int
+cb_version(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	int r;
+
+	r = coap_encode_get(z, target, out);
+	if (r == 0)
+		out->data[0] = (char)(((unsigned char)out->data[0] & 0x3f) |
+		    c->arg << 6);
+	return r;
+}
+
+/* A header announcing a token of arg (9-15) bytes, and 15 bytes. */
+static int
+cb_tkl(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	unsigned mid = z->coap_mid++ & 0xffff;
+	unsigned char h[4] = { (unsigned char)(0x40 | c->arg), 0x01,
+	    (unsigned char)(mid >> 8), (unsigned char)(mid & 0xff) };
+	int r;
+
+	r = asy_buf_add(out, h, sizeof(h));
+	if (r == 0)
+		r = fill(out, 'T', 15);
+	return r;
+}
+
+/* A well-formed GET of the resource, then the bytes of lit. */
+static int
+cb_tail(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	int r;
+
+	r = coap_encode_get(z, target, out);
+	if (r == 0 && c->lit != NULL)
+		r = asy_buf_add(out, c->lit, lit_len(c));
+	return r;
+}
+
+/* A GET of the resource with one more option: number arg, value lit. */
+static int
+cb_option(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	struct asy_coap_msg m;
+	int r;
+
+	r = coap_start(z, &m, target);
+	if (r == 0)
+		r = asy_coap_add_opt(&m, (unsigned)c->arg, c->lit, lit_len(c));
+	if (r == 0 && c->arg == ASY_COAP_OPT_CONTENT_FORMAT) {
+		m.payload = (const unsigned char *)"x";
+		m.payload_len = 1;
+	}
+	if (r == 0)
+		r = asy_coap_encode(&m, out);
+	return r;
+}
+
+/* A GET of the resource with Uri-Query lit. */
+static int
+cb_query(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	struct asy_coap_msg m;
+	int r;
+
+	r = coap_start(z, &m, target);
+	if (r == 0)
+		r = asy_coap_add_opt(&m, ASY_COAP_OPT_URI_QUERY, c->lit,
+		    lit_len(c));
+	if (r == 0)
+		r = asy_coap_encode(&m, out);
+	return r;
+}
+
+/* A GET whose path is lit (its segments as Uri-Path options). */
+static int
+cb_path(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	return coap_encode_get(z, c->lit, out);
+}
+
+/* A GET with one Uri-Path segment of arg bytes. */
+static int
+cb_long_segment(struct fz *z, const struct fz_coap_class *c,
+    const char *target, struct asy_buf *out)
+{
+	struct asy_coap_msg m;
+	struct asy_buf seg;
+	int r;
+
+	asy_buf_init(&seg, COAP_MAX_INPUT);
+	r = coap_start(z, &m, "/");
+	if (r == 0)
+		r = fill(&seg, 'S', c->arg);
+	if (r == 0)
+		r = asy_coap_add_opt(&m, ASY_COAP_OPT_URI_PATH, seg.data,
+		    seg.len);
+	if (r == 0)
+		r = asy_coap_encode(&m, out);
+	asy_buf_release(&seg);
+	return r;
+}
+
+/* A GET with a Uri-Host of arg bytes (255 at most are allowed). */
+static int
+cb_long_host(struct fz *z, const struct fz_coap_class *c,
+    const char *target, struct asy_buf *out)
+{
+	struct asy_coap_msg m;
+	struct asy_buf host;
+	int r;
+
+	asy_buf_init(&host, COAP_MAX_INPUT);
+	r = coap_start(z, &m, target);
+	if (r == 0)
+		r = fill(&host, 'h', c->arg);
+	if (r == 0)
+		r = asy_coap_add_opt(&m, ASY_COAP_OPT_URI_HOST, host.data,
+		    host.len);
+	if (r == 0)
+		r = asy_coap_encode(&m, out);
+	asy_buf_release(&host);
+	return r;
+}
+
+/* A GET with arg Uri-Path segments "a" (more than a message may hold
+ * in our decoder: written byte by byte). */
+static int
+cb_many_segments(struct fz *z, const struct fz_coap_class *c,
+    const char *target, struct asy_buf *out)
+{
+	int r;
+
+	r = coap_encode_get(z, "/", out);
+	if (r == 0)
+		r = asy_buf_add(out, "\xb1" "a", 2);
+	for (unsigned long i = 1; i < c->arg && r == 0; i++)
+		r = asy_buf_add(out, "\x01" "a", 2);
+	return r;
+}
+
+/* The first arg bytes of a GET of the resource (arg 0: all but two). */
+static int
+cb_truncated(struct fz *z, const struct fz_coap_class *c,
+    const char *target, struct asy_buf *out)
+{
+	int r;
+
+	r = coap_encode_get(z, target, out);
+	if (r < 0)
+		return r;
+	if (c->arg != 0 && c->arg < out->len)
+		out->len = c->arg;
+	else if (c->arg == 0 && out->len > 6)
+		out->len -= 2;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* 1,400 random bytes; with arg, a CoAP GET header first. */
+static int
+cb_random(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	size_t i = 0;
+	int r = 0;
+
+	if (c->arg) {
+		unsigned mid = z->coap_mid++ & 0xffff;
+		unsigned char h[4] = { 0x40, 0x01, (unsigned char)(mid >> 8),
+		    (unsigned char)(mid & 0xff) };
+
+		r = asy_buf_add(out, h, sizeof(h));
+		i = sizeof(h);
+	}
+	for (; i < 1400 && r == 0; i++)
+		r = asy_buf_putc(out, (char)(coap_rand(z) >> 56));
+	return r;
+}
+
+/* The bytes of lit as they are, with a fresh message ID in bytes 2-3. */
+static int
+cb_raw(struct fz *z, const struct fz_coap_class *c, const char *target,
+    struct asy_buf *out)
+{
+	unsigned mid = z->coap_mid++ & 0xffff;
+	int r;
+
+	r = asy_buf_add(out, c->lit, lit_len(c));
+	if (r == 0 && out->len >= 4) {
+		out->data[2] = (char)(mid >> 8);
+		out->data[3] = (char)(mid & 0xff);
+	}
+	return r;
+}
+
+#define LIT(s)	(s), sizeof(s) - 1
+
+static const struct fz_coap_class coap_classes[] = {
+	{ "version-0", 0, cb_version, NULL, 0, 0 },
+	{ "version-2", 0, cb_version, NULL, 0, 2 },
+	{ "version-3", 0, cb_version, NULL, 0, 3 },
+	{ "token-length-9", C_OWN, cb_tkl, NULL, 0, 9 },
+	{ "token-length-12", C_OWN, cb_tkl, NULL, 0, 12 },
+	{ "token-length-15", C_OWN, cb_tkl, NULL, 0, 15 },
+	{ "option-delta-15", C_PER_TARGET, cb_tail, LIT("\xf1" "x"), 0 },
+	{ "option-length-15", C_PER_TARGET, cb_tail,
+	  LIT("\x0f" "aaaaaaaaaaaaaaaaaaaa"), 0 },
+	{ "option-delta-ext-past-end", 0, cb_tail, LIT("\xd0"), 0 },
+	{ "option-length-ext-past-end", 0, cb_tail, LIT("\x0e\x01"), 0 },
+	{ "option-length-past-end", C_PER_TARGET, cb_tail,
+	  LIT("\x0c" "abc"), 0 },
+	{ "option-length-huge", 0, cb_tail, LIT("\x0e\xff\xff" "abc"), 0 },
+	{ "option-number-over-65535", 0, cb_tail, LIT("\xe1\xff\xff" "x"),
+	  0 },
+	{ "payload-marker-alone", C_PER_TARGET, cb_tail, LIT("\xff"), 0 },
+	{ "uri-path-segment-256", C_OWN, cb_long_segment, NULL, 0, 256 },
+	{ "uri-path-segment-1200", C_OWN, cb_long_segment, NULL, 0, 1200 },
+	{ "uri-path-500-segments", C_OWN, cb_many_segments, NULL, 0, 500 },
+	{ "uri-path-traversal", C_TRAVERSAL | C_OWN, cb_path,
+	  "/../../../../etc/passwd", 0, 0 },
+	{ "uri-path-format-string", C_OWN, cb_path, "/%n%n%n%s%s%x", 0, 0 },
+	{ "uri-query-format-string", C_PER_TARGET, cb_query,
+	  "%n%n%n%s%s%x", 0, 0 },
+	{ "uri-query-format-width", C_PER_TARGET, cb_query, "%99999999s", 0,
+	  0 },
+	{ "uri-query-traversal", C_PER_TARGET | C_TRAVERSAL, cb_query,
+	  "file=../../../../etc/passwd", 0, 0 },
+	{ "uri-query-shell", C_PER_TARGET, cb_query, "q=$(id);id|id`id`", 0,
+	  0 },
+	{ "uri-query-sql", C_PER_TARGET, cb_query, "q=' OR '1'='1", 0, 0 },
+	{ "uri-query-markup", C_PER_TARGET, cb_query,
+	  "q=<script>alert(1)</script>", 0, 0 },
+	{ "uri-query-nul", C_PER_TARGET, cb_query, LIT("q=a\0b"), 0 },
+	{ "content-format-4-bytes", C_PER_TARGET, cb_option,
+	  LIT("\xff\xff\xff\xff"), ASY_COAP_OPT_CONTENT_FORMAT },
+	{ "content-format-65535", C_PER_TARGET, cb_option, LIT("\xff\xff"),
+	  ASY_COAP_OPT_CONTENT_FORMAT },
+	{ "block2-huge", C_PER_TARGET, cb_option, LIT("\xff\xff\xfe"),
+	  ASY_COAP_OPT_BLOCK2 },
+	{ "block2-szx-7", C_PER_TARGET, cb_option, LIT("\x0f"),
+	  ASY_COAP_OPT_BLOCK2 },
+	{ "block2-4-bytes", C_PER_TARGET, cb_option, LIT("\xff\xff\xff\xff"),
+	  ASY_COAP_OPT_BLOCK2 },
+	{ "accept-huge", 0, cb_option, LIT("\xff\xff\xff\xff"),
+	  ASY_COAP_OPT_ACCEPT },
+	{ "critical-option-9", C_PER_TARGET, cb_option, LIT("x"), 9 },
+	{ "critical-option-2049", 0, cb_option, LIT("x"), 2049 },
+	{ "critical-option-65535", 0, cb_option, LIT("x"), 65535 },
+	{ "uri-host-1000", 0, cb_long_host, NULL, 0, 1000 },
+	{ "truncated-1", 0, cb_truncated, NULL, 0, 1 },
+	{ "truncated-3", 0, cb_truncated, NULL, 0, 3 },
+	{ "truncated-in-token", 0, cb_truncated, NULL, 0, 6 },
+	{ "truncated-in-option", C_PER_TARGET, cb_truncated, NULL, 0, 0 },
+	{ "empty-with-token", C_OWN, cb_raw, LIT("\x41\x00\x00\x00" "t"), 0 },
+	{ "empty-with-payload", C_OWN, cb_raw, LIT("\x40\x00\x00\x00\xff" "x"),
+	  0 },
+	{ "code-reserved-class", C_OWN, cb_raw, LIT("\x40\xe0\x00\x00"), 0 },
+	{ "ack-unknown-id", C_OWN, cb_raw, LIT("\x60\x00\x00\x00"), 0 },
+	{ "reset-unknown-id", C_OWN, cb_raw, LIT("\x70\x00\x00\x00"), 0 },
+	{ "random-1400", C_OWN, cb_random, NULL, 0, 0 },
+	{ "random-1400-after-header", C_OWN, cb_random, NULL, 0, 1 },
+};
+
+#undef LIT
+
+/* The input for the crash file: every byte as \xNN, 16 a line. */
+static int
+coap_keep(struct fz *z, const struct fz_coap_class *c, const char *shown_t,
+    const struct asy_buf *d)
+{
+	int r;
+
+	asy_buf_reset(&z->last);
+	r = asy_buf_printf(&z->last, "# assay CoAP input %u (%s, resource "
+	    "%s): %zu bytes, one UDP datagram to %s port %u, every byte as "
+	    "\\xNN\n", z->r->sent, c->name, shown_t, d->len, z->o->addr,
+	    z->o->port);
+	for (size_t i = 0; i < d->len && r == 0; i++)
+		r = asy_buf_printf(&z->last, "\\x%02x%s",
+		    (unsigned char)d->data[i], i % 16 == 15 || i + 1 == d->len ?
+		    "\n" : "");
+	return r;
+}
+
+/* GET /.well-known/core: 1 any answer (even a RST or a malformed one),
+ * 0 none, <0. */
+static int
+coap_probe(struct fz *z, long *status, char *why, size_t why_len)
+{
+	struct asy_coap_answer a;
+	int r;
+
+	*status = -1;
+	r = asy_coap_get(z->o->addr, z->o->port, COAP_CORE, z->timeout_ms, 1,
+	    &a, why, why_len);
+	if (r == 1)
+		*status = a.type == ASY_COAP_RST ? 0 : (long)a.code;
+	asy_coap_answer_release(&a);
+	if (r == ASY_E_PROTO)
+		return 1;
+	if (r == ASY_E_NOMEM)
+		return r;
+	return r == 1;
+}
+
+/* The answer in words, for the transcript (nothing of its bytes). */
+static void
+coap_word(const unsigned char *p, size_t n, char *out, size_t len,
+    struct asy_coap_msg *m, int *ok)
+{
+	char why[160], code[8];
+
+	*ok = asy_coap_decode(p, n, m, why, sizeof(why)) == 0;
+	if (!*ok)
+		snprintf(out, len, "malformed");
+	else if (m->type == ASY_COAP_RST)
+		snprintf(out, len, "RST");
+	else
+		snprintf(out, len, "%s", asy_coap_code_str(m->code, code,
+		    sizeof(code)));
+}
+
+static int
+coap_one(struct fz *z, const struct fz_coap_class *c, const char *target)
+{
+	struct asy_buf d;
+	struct asy_coap_msg m;
+	unsigned char *ans = NULL;
+	char t_shown[4 * MAX_SHOWN + 8], why[160], word[32];
+	size_t got = 0;
+	int r, ok = 0;
+
+	asy_buf_init(&d, COAP_MAX_INPUT);
+	r = may_send(z);
+	if (r <= 0)
+		goto out;
+	r = ASY_E_NOMEM;
+	ans = malloc(ASY_COAP_MAX_DGRAM);
+	if (ans == NULL)
+		goto out;
+	r = c->build(z, c, target, &d);
+	if (r < 0)
+		goto out;
+	if (c->flags & C_OWN)
+		snprintf(t_shown, sizeof(t_shown), "-");
+	else
+		shown(t_shown, sizeof(t_shown), target, strlen(target));
+	z->r->sent++;
+	r = coap_keep(z, c, t_shown, &d);
+	if (r < 0)
+		goto out;
+	if (c->flags & C_PER_TARGET)
+		snprintf(z->last_what, sizeof(z->last_what), "input %u (%s, "
+		    "on %s)", z->r->sent, c->name, t_shown);
+	else
+		snprintf(z->last_what, sizeof(z->last_what), "input %u (%s)",
+		    z->r->sent, c->name);
+	r = asy_coap_send(z->o->addr, z->o->port, d.data, d.len,
+	    z->coap_wait_ms, ans, ASY_COAP_MAX_DGRAM, &got, why, sizeof(why));
+	if (r < 0)
+		goto out;
+	if (r == 1) {
+		coap_word(ans, got, word, sizeof(word), &m, &ok);
+		tr_printf(z, "%03u +%.3fs resource=%s class=%s bytes=%zu "
+		    "answer=%s\n", z->r->sent, elapsed_s(z), t_shown, c->name,
+		    d.len, word);
+		z->r->answered++;
+		if (ok && m.type != ASY_COAP_RST && (m.code >> 5) == 5)
+			z->r->errors_5xx++;
+		if (ok && (c->flags & C_TRAVERSAL) && m.payload_len > 0 &&
+		    memmem(m.payload, m.payload_len, "root:x:0:0:", 11) !=
+		    NULL && !z->r->leaked) {
+			z->r->leaked = 1;
+			z->r->leak_what = asy_strdup_printf("%s: /etc/passwd "
+			    "lines in the answer", z->last_what);
+			if (z->r->leak_what == NULL) {
+				r = ASY_E_NOMEM;
+				goto out;
+			}
+		}
+	} else {
+		tr_printf(z, "%03u +%.3fs resource=%s class=%s bytes=%zu "
+		    "answer=none (%s)\n", z->r->sent, elapsed_s(z), t_shown,
+		    c->name, d.len, why);
+	}
+	r = after_input(z, r == 1, 0);
+out:
+	free(ans);
+	asy_buf_release(&d);
+	return r < 0 ? r : 0;
+}
+
+/* The resources: the declared path, then /.well-known/core's links. */
+static int
+coap_targets(struct fz *z, const struct asy_coap_answer *a)
+{
+	char **links = NULL, **v = NULL;
+	size_t n_links = 0, n = 0, cap = 0;
+	int r = 0;
+
+	if (a->code == ASY_COAP_CODE(2, 5) && a->payload.len > 0) {
+		r = asy_coap_links(a->payload.data, a->payload.len, 64, &links,
+		    &n_links);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i <= n_links && n < COAP_MAX_TARGETS; i++) {
+		const char *p = i == 0 ? z->o->path : links[i - 1];
+		int dup = 0;
+		char **slot;
+
+		if (p == NULL || !path_ok(p) || strcmp(p, COAP_CORE) == 0)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(v[k], p) == 0)
+				dup = 1;
+		if (dup)
+			continue;
+		slot = asy_array_add(&v, &n, &cap, sizeof(*v));
+		if (slot == NULL || (*slot = asy_strdup(p)) == NULL) {
+			r = ASY_E_NOMEM;
+			break;
+		}
+	}
+	if (r == 0 && n == 0) {
+		char **slot = asy_array_add(&v, &n, &cap, sizeof(*v));
+
+		if (slot == NULL || (*slot = asy_strdup(COAP_CORE)) == NULL)
+			r = ASY_E_NOMEM;
+	}
+	asy_coap_links_free(links, n_links);
+	z->coap_targets = v;
+	z->n_coap_targets = n;
+	return r;
+}
+
+int
+asy_fuzz_coap(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r)
+{
+	struct asy_coap_answer a;
+	struct fz z;
+	unsigned long long seed = 0;
+	char why[256], code[8];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	memset(&z, 0, sizeof(z));
+	memset(&a, 0, sizeof(a));
+	asy_buf_init(&z.last, COAP_MAX_ESCAPED);
+	ret = ASY_E_INPUT;
+	if (o->addr == NULL || o->port == 0 || o->port > 65535) {
+		r->why = asy_strdup("no address or port");
+		goto out;
+	}
+	if (o->path != NULL && !path_ok(o->path)) {
+		r->why = asy_strdup("the path is not a CoAP resource path "
+		    "(\"/...\", printable ASCII)");
+		goto out;
+	}
+	z.o = o;
+	z.r = r;
+	z.max_cases = o->max_cases ? o->max_cases : DEF_MAX_CASES;
+	z.budget_ms = o->budget_ms ? o->budget_ms : DEF_BUDGET_MS;
+	z.timeout_ms = o->timeout_ms ? o->timeout_ms : DEF_TIMEOUT_MS;
+	z.coap_wait_ms = z.timeout_ms / 4;
+	if (z.coap_wait_ms < COAP_WAIT_MIN_MS)
+		z.coap_wait_ms = COAP_WAIT_MIN_MS;
+	if (z.coap_wait_ms > COAP_WAIT_MAX_MS)
+		z.coap_wait_ms = COAP_WAIT_MAX_MS;
+	z.t0 = asy_now_ms();
+	z.probe = coap_probe;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(seed))
+		seed = (unsigned long long)z.t0 ^ (unsigned long long)getpid();
+	z.rnd = seed | 1;
+	z.coap_mid = (unsigned)(coap_rand(&z) & 0xffff);
+	if (o->transcript != NULL) {
+		z.tr = fopen(o->transcript, "we");
+		if (z.tr == NULL) {
+			asy_debug("cannot write %s: %s", o->transcript,
+			    strerror(errno));
+			ret = ASY_E_IO;
+			goto out;
+		}
+	}
+	ret = asy_coap_get(o->addr, o->port, COAP_CORE, z.timeout_ms,
+	    COAP_MAX_PAYLOAD, &a, why, sizeof(why));
+	if (ret == ASY_E_NOMEM || ret == ASY_E_IO)
+		goto out;
+	if (ret != 1) {
+		tr_printf(&z, "# +%.3fs baseline GET %s: no answer\n",
+		    elapsed_s(&z), COAP_CORE);
+		r->why = asy_strdup_printf("the baseline GET %s got no %s"
+		    "answer: %s", COAP_CORE, ret == ASY_E_PROTO ?
+		    "well-formed " : "", why);
+		ret = r->why == NULL ? ASY_E_NOMEM : 0;
+		goto out;
+	}
+	tr_printf(&z, "# +%.3fs baseline GET %s: %s, %zu bytes of links\n",
+	    elapsed_s(&z), COAP_CORE, a.type == ASY_COAP_RST ? "RST" :
+	    asy_coap_code_str(a.code, code, sizeof(code)), a.payload.len);
+	ret = coap_targets(&z, &a);
+	if (ret < 0)
+		goto out;
+	for (size_t i = 0; i < z.n_coap_targets; i++) {
+		char t_shown[4 * MAX_SHOWN + 8];
+
+		shown(t_shown, sizeof(t_shown), z.coap_targets[i],
+		    strlen(z.coap_targets[i]));
+		tr_printf(&z, "# resource %s\n", t_shown);
+	}
+	for (size_t ci = 0; ci < ASY_ELEMENTSOF(coap_classes) && !z.stop;
+	    ci++) {
+		const struct fz_coap_class *c = &coap_classes[ci];
+		size_t n = (c->flags & C_PER_TARGET) ? z.n_coap_targets : 1;
+
+		for (size_t i = 0; i < n && !z.stop; i++) {
+			ret = coap_one(&z, c, z.coap_targets[i]);
+			if (ret < 0)
+				goto out;
+		}
+	}
+	if (!r->crashed && r->sent > 0 && z.since_check > 0) {
+		ret = health(&z);
+		if (ret < 0)
+			goto out;
+		if (ret == 0) {
+			ret = record_crash(&z);
+			if (ret < 0)
+				goto out;
+		}
+	}
+	tr_printf(&z, "# +%.3fs done: sent=%u answered=%u 5.xx=%u "
+	    "no_answer=%u crashed=%d leaked=%d\n", elapsed_s(&z), r->sent,
+	    r->answered, r->errors_5xx, r->no_answer, r->crashed, r->leaked);
+	ret = 0;
+out:
+	if (ret == ASY_E_INPUT && r->why == NULL)
+		ret = ASY_E_NOMEM;
+	asy_coap_answer_release(&a);
 	if (z.tr != NULL && fclose(z.tr) != 0)
 		z.io_failed = 1;
 	if (ret == 0 && z.io_failed)

@@ -1,6 +1,6 @@
 /*
  * Bounded input validation (5.13-1-2): malformed and unexpected input to a
- * declared HTTP endpoint or MQTT broker, with the device's health checked
+ * declared HTTP endpoint, MQTT broker or CoAP server, with the device's health checked
  * as it goes.  Every input sent is written to a transcript; the input
  * after which the device stopped answering is kept in its own file.
  */
@@ -15,7 +15,8 @@ struct asy_fuzz_opts {
 	int		 tls;
 	const char	*path;		/* HTTP: the endpoint ("/status.json",
 					   a query allowed); MQTT: the topic
-					   prefix ("hub/") */
+					   prefix ("hub/"); CoAP: the declared
+					   resource or NULL */
 	const char	*user, *pass;	/* credentials, or NULL */
 	unsigned	 max_cases;	/* inputs at most (0: 200) */
 	unsigned long	 budget_ms;	/* time at most (0: 60 s) */
@@ -28,7 +29,7 @@ struct asy_fuzz_opts {
 struct asy_fuzz_result {
 	unsigned	 sent;		/* inputs sent */
 	unsigned	 answered;	/* with an answer */
-	unsigned	 errors_5xx;	/* HTTP 5xx answers */
+	unsigned	 errors_5xx;	/* HTTP 5xx, CoAP 5.xx answers */
 	unsigned	 no_answer;	/* no answer, device still alive */
 	int		 crashed;	/* the service stopped answering */
 	char		*crash_what;	/* which input, in words, or NULL */
@@ -60,6 +61,25 @@ int	asy_fuzz_http(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r);
  * payloads and broken packets (bad remaining length, truncated frames) on
  * fresh connections, checking with a CONNECT + PING as above. */
 int	asy_fuzz_mqtt(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r);
+
+/*
+ * CoAP (UDP): a baseline CON GET /.well-known/core (coap.h: at most two
+ * tries within timeout_ms); the resources are the declared path and the
+ * links of its answer (at most 8).  Then one datagram per input, each from
+ * a fresh socket: bad versions, token lengths 9-15, the reserved option
+ * nibble 15, options and extended lengths past the end, option numbers
+ * over 65535, a payload marker without payload, Uri-Path segments over 255
+ * bytes and 500 segments, Uri-Query format strings, traversal, shell, SQL
+ * and markup, huge Content-Format, Block2 and Accept values, unknown
+ * critical options, an overlong Uri-Host, truncated datagrams, empty
+ * messages with a token or payload, 1,400 random bytes.  The answer to an
+ * input is waited for a quarter of timeout_ms (100-500 ms); any datagram
+ * back (a RST, 4.xx) is an answer.  Health is the baseline, asked after
+ * every silent input, every 20 and at the end, three times over 5 s.  The
+ * input after which the server stopped answering goes to crash_file,
+ * every byte hex-escaped (\xNN).  Returns as asy_fuzz_http().
+ */
+int	asy_fuzz_coap(const struct asy_fuzz_opts *o, struct asy_fuzz_result *r);
 
 void	asy_fuzz_result_release(struct asy_fuzz_result *r);
 

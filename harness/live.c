@@ -982,6 +982,37 @@ out:
 	return r;
 }
 
+/*
+ * UDP ports of consumer IoT protocols that nmap's frequency table ranks
+ * far below any top-N list (CoAP, udp/5683, is about 15,000th): scanned
+ * whenever UDP is, so that 5.13-1-2 finds what it fuzzes.
+ */
+static const unsigned iot_udp[] = { 5683 };
+
+static int
+add_iot_udp(struct asy_buf *udp)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < ASY_ELEMENTSOF(iot_udp) && r == 0; i++) {
+		char item[16];
+		int in = 0;
+
+		for (const char *p = udp->data; p != NULL && *p != '\0';
+		    p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+			snprintf(item, sizeof(item), "%u", iot_udp[i]);
+			if (strncmp(p, item, strlen(item)) == 0 &&
+			    (p[strlen(item)] == ',' || p[strlen(item)] ==
+			    '\0'))
+				in = 1;
+		}
+		if (!in)
+			r = asy_buf_printf(udp, "%s%u", udp->len ? "," : "",
+			    iot_udp[i]);
+	}
+	return r;
+}
+
 int
 asy_live_discover(struct asy_live *lv)
 {
@@ -1053,6 +1084,9 @@ asy_live_discover(struct asy_live *lv)
 			r = 0;
 			goto out;
 		}
+		r = add_iot_udp(&udp);
+		if (r < 0)
+			goto out;
 	}
 	r = discover_all(lv, udp.data);
 	if (r == 0 && lv->inv != NULL && lv->disc_error == NULL &&

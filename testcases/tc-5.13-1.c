@@ -4,7 +4,8 @@
  * 5.13-1-2 b, for each declared API (28-ExtAPI endpoint): bounded fuzzing
  * (fuzz.h) within the lab's budget: HTTP endpoints get malformed values in
  * every query parameter, the path and headers; MQTT endpoints malformed
- * topics, payloads and packets.  The service must keep answering: one
+ * topics, payloads and packets; CoAP servers malformed datagrams and
+ * hostile options on every resource /.well-known/core lists.  The service must keep answering: one
  * that stops is a FAIL naming the input, which is kept as evidence; so is
  * an answer that leaks a file or reflects markup unescaped.
  *
@@ -45,7 +46,8 @@ parse_endpoint(const char *ep, char *scheme, size_t slen, unsigned *port,
 		*port = strcmp(scheme, "https") == 0 ? 443 :
 		    strcmp(scheme, "http") == 0 ? 80 :
 		    strcmp(scheme, "mqtts") == 0 ? 8883 :
-		    strcmp(scheme, "mqtt") == 0 ? 1883 : 0;
+		    strcmp(scheme, "mqtt") == 0 ? 1883 :
+		    strcmp(scheme, "coap") == 0 ? 5683 : 0;
 	len = *end == '/' ? strcspn(end, " \t\n") : 0;
 	snprintf(path, plen, "%.*s", (int)(len ? len : 1), len ? end : "/");
 	return *port == 0 ? -1 : 0;
@@ -64,7 +66,7 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 	char *t_rel = NULL, *c_rel = NULL, *t_abs = NULL, *c_abs = NULL;
 	const char *user = NULL, *secret = NULL;
 	unsigned port;
-	int r, mqtt;
+	int r, mqtt, coap;
 
 	if (row == NULL)
 		return asy_unit_set(u, ASY_V_ERROR, "the unit has no IXIT row");
@@ -77,7 +79,8 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 		    "endpoint URL assay can reach (\"%.120s\"); write it as "
 		    "http://ADDRESS/PATH (tcp/PORT)", row->id, ep ? ep : "");
 	mqtt = strncmp(scheme, "mqtt", 4) == 0;
-	if (!mqtt && strncmp(scheme, "http", 4) != 0)
+	coap = strcmp(scheme, "coap") == 0;
+	if (!mqtt && !coap && strncmp(scheme, "http", 4) != 0)
 		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "assay has no "
 		    "fuzzer for %s endpoints yet (%s)", scheme, row->id);
 	if (lv->lab->budget.fuzz_cases == 0)
@@ -90,8 +93,8 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 	}
 	snprintf(name, sizeof(name), "fuzz-%s", row->id);
 	t_rel = asy_strdup_printf("transcripts/%s-%s.txt", lv->case_id, name);
-	c_rel = asy_strdup_printf("transcripts/%s-%s-crash.bin", lv->case_id,
-	    name);
+	c_rel = asy_strdup_printf("transcripts/%s-%s-crash.%s", lv->case_id,
+	    name, coap ? "txt" : "bin");
 	t_abs = t_rel ? asy_path_join(lv->work, t_rel) : NULL;
 	c_abs = c_rel ? asy_path_join(lv->work, c_rel) : NULL;
 	if (t_abs == NULL || c_abs == NULL) {
@@ -119,7 +122,8 @@ unit_b(struct asy_live *lv, const struct asy_plan_unit *pu,
 	o.transcript = t_abs;
 	o.crash_file = c_abs;
 	memset(&res, 0, sizeof(res));
-	r = mqtt ? asy_fuzz_mqtt(&o, &res) : asy_fuzz_http(&o, &res);
+	r = mqtt ? asy_fuzz_mqtt(&o, &res) : coap ? asy_fuzz_coap(&o, &res) :
+	    asy_fuzz_http(&o, &res);
 	if (r < 0)
 		goto out;
 	r = asy_unit_add_evidence(u, t_rel, "transcript", "every input sent "

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "catalogue.h"
+#include "coap.h"
 #include "conn.h"
 #include "error.h"
 #include "httpc.h"
@@ -90,6 +91,7 @@ static const char *const kind_names[] = {
 	[ASY_PK_MQTTS] = "mqtts",
 	[ASY_PK_SNMP] = "snmp",
 	[ASY_PK_FTP] = "ftp",
+	[ASY_PK_COAP] = "coap",
 };
 
 const char *
@@ -134,6 +136,9 @@ asy_tc_kind(const struct asy_observed *o)
 	int tls = o->svc != NULL && o->svc->tunnel != NULL &&
 	    strcmp(o->svc->tunnel, "ssl") == 0;
 
+	if (strcmp(o->proto, "udp") == 0 && (o->port == 5683 ||
+	    (name && strcmp(name, "coap") == 0)))
+		return ASY_PK_COAP;
 	if (strcmp(o->proto, "udp") == 0)
 		return o->port == 161 || (name && strcmp(name, "snmp") == 0) ?
 		    ASY_PK_SNMP : ASY_PK_OTHER;
@@ -1258,6 +1263,37 @@ unauth_mqtt(struct asy_live *lv, const struct asy_surface *s,
 	asy_mqtt_close(m);
 }
 
+/* CoAP: what GET /.well-known/core tells anyone (the resources, often
+ * with titles, names and versions). */
+static void
+unauth_coap(struct asy_live *lv, const struct asy_surface *s,
+    struct asy_unauth *ua, struct asy_buf *t, struct asy_buf *src)
+{
+	struct asy_coap_answer a;
+	char why[200], label[128], code[8];
+	int r;
+
+	r = asy_coap_get(asy_tc_addr(lv), s->port, "/.well-known/core",
+	    lv->lab->budget.timeout_ms, 16 << 10, &a, why, sizeof(why));
+	if (r != 1) {
+		asy_tc_log(t, "CoAP udp/%u GET /.well-known/core: no answer "
+		    "(%s)", s->port, why);
+		return;
+	}
+	snprintf(label, sizeof(label), "CoAP GET /.well-known/core "
+	    "(udp/%u)", s->port);
+	asy_tc_log(t, "%s: %s", label, a.type == ASY_COAP_RST ? "RST" :
+	    asy_coap_code_str(a.code, code, sizeof(code)));
+	if (a.code == ASY_COAP_CODE(2, 5) && a.payload.len > 0) {
+		tlog_text(t, "  links", a.payload.data, a.payload.len);
+		(void)asy_disclose_scan(&ua->found, a.payload.data,
+		    a.payload.len, label);
+	}
+	(void)asy_buf_printf(src, "%sCoAP udp/%u /.well-known/core",
+	    src->len ? ", " : "", s->port);
+	asy_coap_answer_release(&a);
+}
+
 static void
 unauth_snmp(struct asy_live *lv, const struct asy_surface *s,
     struct asy_unauth *ua, struct asy_buf *t, struct asy_buf *src)
@@ -1356,6 +1392,9 @@ asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out)
 		case ASY_PK_SNMP:
 			if (s->found_pass != NULL)
 				unauth_snmp(lv, s, &tc->unauth, &t, &src);
+			break;
+		case ASY_PK_COAP:
+			unauth_coap(lv, s, &tc->unauth, &t, &src);
 			break;
 		case ASY_PK_TELNET: {
 			struct asy_telnet *tn = NULL;

@@ -36,6 +36,7 @@ enum asy_proto_kind {
 	ASY_PK_MQTTS,
 	ASY_PK_SNMP,
 	ASY_PK_FTP,
+	ASY_PK_COAP,
 };
 
 /* "ssh", "telnet", "http", ... */

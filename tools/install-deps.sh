@@ -27,6 +27,8 @@ packages=(
 	dropbear-bin openssh-server openssh-client
 	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
 	snmpd snmp inetutils-telnetd inetutils-telnet
+	# the weak camera's CoAP server (coap-server-notls) and its check
+	libcoap3-bin
 )
 
 # A fresh Debian 12 has no node: take Debian's (a machine with its own

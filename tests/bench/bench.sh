@@ -63,7 +63,7 @@ declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub [weak2]=lc20-cam)
 # The unit's serial number (the camera's; printed on its label).
 declare -A SERIAL=([weak]=LC20-2291-0007 [weak2]=LC20-2291-0008 [hardened]=H1-2540-1187)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:- uplink:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 coap:udp:5683 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 SERVICES[weak2]=${SERVICES[weak]}
@@ -577,6 +577,10 @@ svc_argv() {
 		ARGV=(env "SNMP_PERSISTENT_DIR=$st/snmp" snmpd -f -C -I -smux
 		    -c "$st/etc/snmpd.conf" -Lf "$st/log/snmpd-agent.log"
 		    -p "$st/run/snmpd.pid") ;;
+	weak:coap)
+		# libcoap's example server (libcoap3-bin): UDP and, as libcoap
+		# does, CoAP over TCP on the same port (both declared).
+		ARGV=(coap-server-notls -A "${IP4[$1]}2" -p 5683) ;;
 	hardened:ssh)
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)
@@ -626,8 +630,15 @@ answers() {
 		case $kind in
 		tcp) IFS=, read -ra more <<<"$ports"; tcp+=("${more[@]}") ;;
 		udp)
-			timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
-			    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 ||
+			case $svc in
+			coap)
+				timeout 5 coap-client-notls -B 3 \
+				    "coap://$ip/.well-known/core" 2>/dev/null |
+				    grep -q '</time>' ;;
+			*)
+				timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
+				    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 ;;
+			esac ||
 			    { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
 			;;
 		esac
@@ -978,7 +989,8 @@ need_tools() {
 	for t in ip ss socat dropbear dropbearkey lighttpd mosquitto \
 	    mosquitto_pub mosquitto_passwd snmpd snmpget /usr/sbin/sshd \
 	    ssh-keygen nft openssl /usr/sbin/telnetd timeout setsid unshare \
-	    flock sysctl curl jq sha256sum mkfifo; do
+	    flock sysctl curl jq sha256sum mkfifo coap-server-notls \
+	    coap-client-notls; do
 		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
 	done
 	[ -e /usr/lib/lighttpd/mod_openssl.so ] || missing+=(lighttpd-mod-openssl)
