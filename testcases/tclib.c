@@ -1324,12 +1324,14 @@ unauth_announce(struct asy_live *lv, struct asy_unauth *ua,
 	}
 	if (a.log.data != NULL)
 		(void)asy_buf_puts(t, a.log.data);
-	/* Scanned apart and merged: a serial number the status page gave
-	 * too is still named with its mDNS or UPnP source. */
-	for (size_t i = 0; i < a.n_items; i++)
+	/* Each source scanned apart and merged: a serial number the status
+	 * page or an mDNS record gave too is still named with its UPnP
+	 * source. */
+	for (size_t i = 0; i < a.n_items; i++) {
 		(void)asy_disclose_scan(&found, a.items[i].text,
 		    a.items[i].len, a.items[i].source);
-	(void)asy_disclosures_merge(&ua->found, &found);
+		(void)asy_disclosures_merge(&ua->found, &found);
+	}
 	if (a.mdns)
 		(void)asy_buf_printf(src, "%smDNS udp/5353 (%zu service "
 		    "instances)", src->len ? ", " : "", a.n_instances);

@@ -53,9 +53,10 @@ GUARD_METRIC=4242
 # is the start order.
 declare -A NETNO=([weak]=1 [hardened]=2)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
+declare -A ANNOUNCE_PORT=([mdns]=5353 [ssdp]=1900) ANNOUNCE_EXT=([mdns]=bin [ssdp]=txt)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:- uplink:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 mdns:udp:5353 ssdp:udp:1900 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 
@@ -351,12 +352,37 @@ state_weak() {
 	render weak/lighttpd.conf "$st" "$st/etc/lighttpd.conf"
 	render weak/mosquitto.conf "$st" "$st/etc/mosquitto.conf"
 	render weak/snmpd.conf "$st" "$st/etc/snmpd.conf"
+	announcements "$st"
 	if [ ! -d "$st/www" ]; then
 		cp -r "$HERE/weak/www" "$st/www" ||
 		    die "weak: cannot copy the web pages"
 	fi
 	id=$(admin_id weak)
 	mkdir -p "$st/home/admin" && chown "$id:$id" "$st/home/admin"
+}
+
+# announcements ST: the camera's prepared mDNS answer (weak/mdns-answer.hex
+# as bytes) and SSDP answer, which socat sends to whoever asks (services
+# mdns and ssdp; a stand-in for avahi-daemon, whose fixed pid and socket
+# paths under /run would clash with a host's own avahi).
+announcements() {
+	local hex="" line i out=""
+	while IFS= read -r line; do
+		line=${line%%#*}
+		hex+=${line//[[:space:]]/}
+	done <"$HERE/weak/mdns-answer.hex"
+	[[ $hex =~ ^([0-9a-f]{2})+$ ]] || die "weak: bad weak/mdns-answer.hex"
+	for ((i = 0; i < ${#hex}; i += 2)); do
+		out+="\\x${hex:i:2}"
+	done
+	# shellcheck disable=SC2059
+	printf "$out" >"$1/etc/mdns-answer.bin" &&
+	    printf '%s\r\n' 'HTTP/1.1 200 OK' 'CACHE-CONTROL: max-age=1800' \
+	    'EXT:' "LOCATION: http://${IP4[weak]}2/upnp/desc.xml" \
+	    'SERVER: Linux/6.1 UPnP/1.0 LC20/1.4.2' 'ST: upnp:rootdevice' \
+	    'USN: uuid:4c433230-1dd2-11b2-8000-02a55a010002::upnp:rootdevice' \
+	    '' >"$1/etc/ssdp-answer.txt" ||
+	    die "weak: cannot write the mDNS and SSDP answers"
 }
 
 state_hardened() {
@@ -562,6 +588,12 @@ svc_argv() {
 		ARGV=(env "SNMP_PERSISTENT_DIR=$st/snmp" snmpd -f -C -I -smux
 		    -c "$st/etc/snmpd.conf" -Lf "$st/log/snmpd-agent.log"
 		    -p "$st/run/snmpd.pid") ;;
+	weak:mdns | weak:ssdp)
+		# One prepared answer to every datagram, sent back to its
+		# sender (see announcements()).
+		# shellcheck disable=SC2054
+		ARGV=(socat "UDP6-RECVFROM:${ANNOUNCE_PORT[$2]},fork,reuseaddr,ipv6only=0"
+		    "EXEC:cat $st/etc/${2}-answer.${ANNOUNCE_EXT[$2]}") ;;
 	hardened:ssh)
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)
@@ -602,8 +634,8 @@ ready() {
 }
 
 # answers DEV: one real exchange per service from the root namespace: a TCP
-# connection to every TCP port, an SNMP get for UDP (only the weak device
-# has a UDP service).
+# connection to every TCP port, an SNMP get for snmp, one datagram for the
+# weak camera's announcements (only the weak device has UDP services).
 answers() {
 	local dev=$1 entry svc kind ports more tcp=() ip=${IP4[$1]}2
 	for entry in ${SERVICES[$dev]}; do
@@ -611,9 +643,14 @@ answers() {
 		case $kind in
 		tcp) IFS=, read -ra more <<<"$ports"; tcp+=("${more[@]}") ;;
 		udp)
-			timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
-			    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 ||
-			    { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
+			if [ "$svc" = snmp ]; then
+				timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
+				    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1
+			else
+				# mdns, ssdp: any datagram gets the answer.
+				printf x | timeout 5 socat -t 2 -T 2 - \
+				    "UDP4:$ip:$ports" 2>/dev/null | grep -q .
+			fi || { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
 			;;
 		esac
 	done
