@@ -286,6 +286,31 @@ out:
 	return r;
 }
 
+int
+asy_disclosures_merge(struct asy_disclosures *acc,
+    struct asy_disclosures *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		struct asy_disclosure *f = &from->d[i], *nd;
+		int dup = 0;
+
+		for (size_t j = 0; j < acc->n && !dup; j++)
+			dup = strcmp(acc->d[j].kind, f->kind) == 0 &&
+			    strcmp(acc->d[j].value, f->value) == 0 &&
+			    strcmp(acc->d[j].source, f->source) == 0;
+		if (dup || acc->n >= MAX_FINDINGS)
+			continue;
+		nd = realloc(acc->d, (acc->n + 1) * sizeof(*nd));
+		if (nd == NULL)
+			return ASY_E_NOMEM;
+		acc->d = nd;
+		acc->d[acc->n++] = *f;
+		memset(f, 0, sizeof(*f));	/* handed over */
+	}
+	asy_disclosures_release(from);
+	return 0;
+}
+
 /* "name version" as one value. */
 static int
 add_version(struct asy_disclosures *acc, const char *name, size_t nlen,
@@ -337,7 +362,7 @@ static const struct product {
 
 /* "Name/1.2" names that are protocols or browsers, not software. */
 static const char *const not_products[] = {
-	"http", "https", "rtsp", "sip", "msrp", "mozilla",
+	"http", "https", "rtsp", "sip", "msrp", "mozilla", "upnp", "dlnadoc",
 };
 
 static int

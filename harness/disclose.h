@@ -35,6 +35,16 @@ int	asy_disclose_scan(struct asy_disclosures *acc, const char *text,
 void	asy_disclosures_release(struct asy_disclosures *acc);
 
 /*
+ * Move the findings of from into acc, also those whose kind and value acc
+ * already holds from another source (a serial number on the status page
+ * and in an mDNS record are two disclosures); only exact duplicates and
+ * findings past the cap of 200 are dropped.  from is released.  0 or
+ * ASY_E_NOMEM.
+ */
+int	asy_disclosures_merge(struct asy_disclosures *acc,
+	    struct asy_disclosures *from);
+
+/*
  * Split a software version finding ("OpenSSH 9.2p1") or a banner product
  * and match it against the reviewed implementations, each an IXIT text
  * like "OpenSSH 9.2p1" or "lighttpd 1.4.69 with OpenSSL 3.0".  Names

@@ -660,15 +660,14 @@ asy_xml_load(const char *path, const char *schema_path, size_t max,
 	return asy_xml_load_opts(path, schema_path, max, 0, d, out);
 }
 
+static int	parse_buf(const struct asy_buf *b, const char *path,
+		    const char *schema_path, unsigned flags,
+		    struct asy_diags *d, struct asy_xdoc **out);
+
 int
 asy_xml_load_opts(const char *path, const char *schema_path, size_t max,
     unsigned flags, struct asy_diags *d, struct asy_xdoc **out)
 {
-	struct load_state st = { .d = d, .path = path, .flags = flags };
-	struct asy_xdoc *doc = NULL;
-	xmlSchemaValidCtxtPtr vctxt = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlDocPtr xdoc = NULL;
 	struct asy_buf b;
 	int r;
 
@@ -699,6 +698,47 @@ asy_xml_load_opts(const char *path, const char *schema_path, size_t max,
 		r = ASY_E_INPUT;
 		goto out;
 	}
+	r = parse_buf(&b, path, schema_path, flags, d, out);
+out:
+	asy_buf_release(&b);
+	return r;
+}
+
+int
+asy_xml_parse_mem(const char *data, size_t len, const char *name,
+    size_t max, struct asy_diags *d, struct asy_xdoc **out)
+{
+	struct asy_buf b;
+	int r;
+
+	xml_init();
+	asy_buf_init(&b, max);
+	r = data != NULL && len > 0 ? asy_buf_add(&b, data, len) : 0;
+	if (r == ASY_E_TOOBIG) {
+		asy_diag_error(d, name, 1, "the document is larger than the "
+		    "%zu bytes allowed", max);
+		r = ASY_E_INPUT;
+	}
+	if (r == 0)
+		r = parse_buf(&b, name, NULL, ASY_XML_FOREIGN, d, out);
+	asy_buf_release(&b);
+	return r;
+}
+
+/* Parse and check the document in b (path names it in diagnostics). */
+static int
+parse_buf(const struct asy_buf *bp, const char *path,
+    const char *schema_path, unsigned flags, struct asy_diags *d,
+    struct asy_xdoc **out)
+{
+	struct load_state st = { .d = d, .path = path, .flags = flags };
+	const struct asy_buf b = *bp;
+	struct asy_xdoc *doc = NULL;
+	xmlSchemaValidCtxtPtr vctxt = NULL;
+	xmlSchemaPtr schema = NULL;
+	xmlDocPtr xdoc = NULL;
+	int r;
+
 	r = check_encoding(&b, path, d);
 	if (r < 0)
 		goto out;
@@ -776,7 +816,7 @@ out_reset:
 	r = convert(&st, doc, xmlDocGetRootElement(xdoc), doc->root);
 	if (r < 0)
 		goto out;
-	if (r == 0 && !st.failed)
+	if (r == 0 && !st.failed && !(flags & ASY_XML_FOREIGN))
 		check_format(&st, doc->root);
 	if (st.failed) {
 		r = ASY_E_INPUT;
@@ -792,6 +832,5 @@ out:
 	if (st.ctxt != NULL)
 		xmlFreeParserCtxt(st.ctxt);
 	asy_xdoc_free(doc);
-	asy_buf_release(&b);
 	return r;
 }

@@ -62,6 +62,7 @@ int	asy_xml_load(const char *path, const char *schema_path, size_t max,
 enum {
 	ASY_XML_ALLOW_BARE_DOCTYPE	= 1 << 0,
 	ASY_XML_LONG_ATTRS		= 1 << 1,
+	ASY_XML_FOREIGN			= 1 << 2,	/* no format="1" check */
 };
 #define ASY_XML_MAX_LONG_ATTR	((size_t)1 << 20)
 
@@ -69,6 +70,15 @@ enum {
 int	asy_xml_load_opts(const char *path, const char *schema_path,
 	    size_t max, unsigned flags, struct asy_diags *d,
 	    struct asy_xdoc **out);
+
+/*
+ * Parse len bytes at data (a document a device sent, at most max bytes)
+ * the same way, without a schema and without the format check; name
+ * stands for the file in diagnostics.  0 and *out, or ASY_E_INPUT (d
+ * says why), ASY_E_NOMEM.
+ */
+int	asy_xml_parse_mem(const char *data, size_t len, const char *name,
+	    size_t max, struct asy_diags *d, struct asy_xdoc **out);
 void	asy_xdoc_free(struct asy_xdoc *doc);
 const struct asy_xnode *asy_xdoc_root(const struct asy_xdoc *doc);
 const char *asy_xdoc_path(const struct asy_xdoc *doc);

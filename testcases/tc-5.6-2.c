@@ -4,7 +4,8 @@
  *
  * 5.6-2-2 a: everything the device answers without authentication
  * (banners, pages, SNMP with a default community, retained MQTT messages
- * for anonymous clients; see tclib.h) is searched for e-mail addresses,
+ * for anonymous clients, mDNS/DNS-SD records and UPnP descriptions; see
+ * tclib.h) is searched for e-mail addresses,
  * serial numbers, MAC addresses, software versions and Wi-Fi network
  * names.  Each finding is named; one whose kind or source the declared
  * disclosure of the interfaces (15-Intf disclosure) does not mention is a
@@ -19,7 +20,7 @@ static int
 source_declared(const char *decl, const char *source)
 {
 	static const char *const words[] = { "SNMP", "MQTT", "HTTP",
-	    "telnet", "SSH", "TLS", "banner" };
+	    "telnet", "SSH", "TLS", "banner", "mDNS", "UPnP" };
 
 	for (size_t i = 0; i < ASY_ELEMENTSOF(words); i++)
 		if (strncasecmp(source, words[i], strlen(words[i])) == 0)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "announce.h"
 #include "catalogue.h"
 #include "coap.h"
 #include "conn.h"
@@ -1333,6 +1334,49 @@ unauth_snmp(struct asy_live *lv, const struct asy_surface *s,
 	asy_snmp_vars_release(v, 4);
 }
 
+/*
+ * What the DUT announces to anyone who asks by unicast: mDNS/DNS-SD and
+ * UPnP (announce.h), whether or not discovery saw udp/5353 or udp/1900
+ * (a lab may scan no UDP); only when its address is in the lab's scope.
+ */
+static void
+unauth_announce(struct asy_live *lv, struct asy_unauth *ua,
+    struct asy_buf *t, struct asy_buf *src)
+{
+	struct asy_announce_opts o = { 0 };
+	struct asy_disclosures found = { 0 };
+	struct asy_announce a;
+	int r;
+
+	o.addr = asy_tc_addr(lv);
+	if (o.addr == NULL || !asy_lab_in_scope(lv->lab, o.addr) ||
+	    !asy_announce_addr_ok(o.addr))
+		return;
+	o.timeout_ms = lv->lab->budget.timeout_ms;
+	r = asy_announce_collect(&o, &a);
+	if (r < 0) {
+		asy_tc_log(t, "mDNS and SSDP: not asked (%s)", asy_strerror(r));
+		return;
+	}
+	if (a.log.data != NULL)
+		(void)asy_buf_puts(t, a.log.data);
+	/* Each source scanned apart and merged: a serial number the status
+	 * page or an mDNS record gave too is still named with its UPnP
+	 * source. */
+	for (size_t i = 0; i < a.n_items; i++) {
+		(void)asy_disclose_scan(&found, a.items[i].text,
+		    a.items[i].len, a.items[i].source);
+		(void)asy_disclosures_merge(&ua->found, &found);
+	}
+	if (a.mdns)
+		(void)asy_buf_printf(src, "%smDNS udp/5353 (%zu service "
+		    "instances)", src->len ? ", " : "", a.n_instances);
+	if (a.ssdp)
+		(void)asy_buf_printf(src, "%sUPnP udp/1900 (%zu descriptions)",
+		    src->len ? ", " : "", a.n_desc);
+	asy_announce_release(&a);
+}
+
 int
 asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out)
 {
@@ -1422,6 +1466,7 @@ asy_tc_unauth(struct asy_live *lv, struct asy_unauth **out)
 			break;
 		}
 	}
+	unauth_announce(lv, &tc->unauth, &t, &src);
 	for (size_t i = 0; i < tc->unauth.found.n; i++) {
 		const struct asy_disclosure *d = &tc->unauth.found.d[i];
 

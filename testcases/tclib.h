@@ -6,7 +6,8 @@
  *   authenticates, and guessing the common default credentials on it
  *   within the lab's budget (5.1-1-2, 5.1-5-2, 5.5-4-2 read the result);
  * - what answers without authentication (banners, pages, SNMP, retained
- *   MQTT messages), collected once (5.5-2-2, 5.6-2-2, 5.5-1-2);
+ *   MQTT messages, mDNS and UPnP announcements asked by unicast),
+ *   collected once (5.5-2-2, 5.6-2-2, 5.5-1-2);
  * - secure channels: one SSH or TLS assessment per port, against the
  *   best-practice table and the IXIT's words (5.1-3-2, 5.5-1-2, 5.5-6-2,
  *   5.5-7-2, 5.8-1-2, 5.8-2-2);

@@ -59,11 +59,12 @@ GUARD_METRIC=4242
 declare -A MODEL=([weak]=weak [hardened]=hardened [weak2]=weak)
 declare -A NETNO=([weak]=1 [hardened]=2 [weak2]=3)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0 [weak2]=asy-weak20)
+declare -A ANNOUNCE_PORT=([mdns]=5353 [ssdp]=1900) ANNOUNCE_EXT=([mdns]=bin [ssdp]=txt)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub [weak2]=lc20-cam)
 # The unit's serial number (the camera's; printed on its label).
 declare -A SERIAL=([weak]=LC20-2291-0007 [weak2]=LC20-2291-0008 [hardened]=H1-2540-1187)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 coap:udp:5683 console:pty:- recorder:proc:- uplink:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 coap:udp:5683 mdns:udp:5353 ssdp:udp:1900 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 SERVICES[weak2]=${SERVICES[weak]}
@@ -360,11 +361,13 @@ state_weak() {
 	render weak/lighttpd.conf "$st" "$st/etc/lighttpd.conf"
 	render weak/mosquitto.conf "$st" "$st/etc/mosquitto.conf"
 	render weak/snmpd.conf "$st" "$st/etc/snmpd.conf"
+	announcements "$st" "$dev"
 	if [ ! -d "$st/www" ]; then
 		cp -r "$HERE/weak/www" "$st/www" ||
 		    die "weak: cannot copy the web pages"
 		# This unit's serial number and MAC address.
-		for f in "$st/www/status.html" "$st/www/status.json"; do
+		for f in "$st/www/status.html" "$st/www/status.json" \
+		    "$st/www/upnp/desc.xml"; do
 			sed -i -e "s/${SERIAL[weak]}/${SERIAL[$dev]}/g" \
 			    -e "s/${MAC[weak]}2/${MAC[$dev]}2/g" "$f" ||
 			    die "$dev: cannot write $f"
@@ -372,6 +375,30 @@ state_weak() {
 	fi
 	id=$(admin_id "$dev")
 	mkdir -p "$st/home/admin" && chown "$id:$id" "$st/home/admin"
+}
+
+# announcements ST DEV: the camera's prepared mDNS answer (weak/mdns-answer.hex
+# as bytes) and SSDP answer, which socat sends to whoever asks (services
+# mdns and ssdp; a stand-in for avahi-daemon, whose fixed pid and socket
+# paths under /run would clash with a host's own avahi).
+announcements() {
+	local hex="" line i out=""
+	while IFS= read -r line; do
+		line=${line%%#*}
+		hex+=${line//[[:space:]]/}
+	done <"$HERE/weak/mdns-answer.hex"
+	[[ $hex =~ ^([0-9a-f]{2})+$ ]] || die "weak: bad weak/mdns-answer.hex"
+	for ((i = 0; i < ${#hex}; i += 2)); do
+		out+="\\x${hex:i:2}"
+	done
+	# shellcheck disable=SC2059
+	printf "$out" >"$1/etc/mdns-answer.bin" &&
+	    printf '%s\r\n' 'HTTP/1.1 200 OK' 'CACHE-CONTROL: max-age=1800' \
+	    'EXT:' "LOCATION: http://${IP4[$2]}2/upnp/desc.xml" \
+	    'SERVER: Linux/6.1 UPnP/1.0 LC20/1.4.2' 'ST: upnp:rootdevice' \
+	    'USN: uuid:4c433230-1dd2-11b2-8000-02a55a010002::upnp:rootdevice' \
+	    '' >"$1/etc/ssdp-answer.txt" ||
+	    die "weak: cannot write the mDNS and SSDP answers"
 }
 
 state_hardened() {
@@ -581,6 +608,12 @@ svc_argv() {
 		# libcoap's example server (libcoap3-bin): UDP and, as libcoap
 		# does, CoAP over TCP on the same port (both declared).
 		ARGV=(coap-server-notls -A "${IP4[$1]}2" -p 5683) ;;
+	weak:mdns | weak:ssdp)
+		# One prepared answer to every datagram, sent back to its
+		# sender (see announcements()).
+		# shellcheck disable=SC2054
+		ARGV=(socat "UDP6-RECVFROM:${ANNOUNCE_PORT[$2]},fork,reuseaddr,ipv6only=0"
+		    "EXEC:cat $st/etc/${2}-answer.${ANNOUNCE_EXT[$2]}") ;;
 	hardened:ssh)
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)
@@ -621,8 +654,8 @@ ready() {
 }
 
 # answers DEV: one real exchange per service from the root namespace: a TCP
-# connection to every TCP port, an SNMP get for UDP (only the weak device
-# has a UDP service).
+# connection to every TCP port, an SNMP get for snmp, one datagram for the
+# weak camera's announcements (only the weak device has UDP services).
 answers() {
 	local dev=$1 entry svc kind ports more tcp=() ip=${IP4[$1]}2
 	for entry in ${SERVICES[$dev]}; do
@@ -631,13 +664,17 @@ answers() {
 		tcp) IFS=, read -ra more <<<"$ports"; tcp+=("${more[@]}") ;;
 		udp)
 			case $svc in
+			snmp)
+				timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
+				    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 ;;
 			coap)
 				timeout 5 coap-client-notls -B 3 \
 				    "coap://$ip/.well-known/core" 2>/dev/null |
 				    grep -q '</time>' ;;
 			*)
-				timeout 5 snmpget -v2c -c public -t 1 -r 1 "$ip" \
-				    1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 ;;
+				# mdns, ssdp: any datagram gets the answer.
+				printf x | timeout 5 socat -t 2 -T 2 - \
+				    "UDP4:$ip:$ports" 2>/dev/null | grep -q . ;;
 			esac ||
 			    { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
 			;;

@@ -234,6 +234,11 @@ expect "$rep" weak 5.5-6-2 a ComMech-Telnet FAIL "unencrypted"
 expect "$rep" weak 5.5-7-2 a ComMech-HTTP FAIL "unencrypted"
 expect "$rep" weak 5.6-2-2 a - FAIL "SNMP"
 expect "$rep" weak 5.6-2-2 a - FAIL "owner@example.com"
+# mDNS and UPnP (issue 4): the announcements name the serial number and
+# MAC address by source; the hub announces nothing.
+expect "$rep" weak 5.6-2-2 a - FAIL "serial number 'LC20-2291-0007' in mDNS _http._tcp TXT"
+expect "$rep" weak 5.6-2-2 a - FAIL "serial number 'LC20-2291-0007' in UPnP description http://198.18.1.2/upnp/desc.xml"
+expect "$rep" weak 5.6-2-2 a - FAIL "MAC address '02:a5:5a:01:00:02' in UPnP description"
 expect "$rep" weak 5.8-1-2 a PersData-OwnerMail FAIL "unencrypted"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Settings FAIL "stopped answering"
 expect "$rep" weak 5.13-1-2 b ExtAPI-Status PASS "kept answering"
