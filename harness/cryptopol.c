@@ -301,6 +301,28 @@ asy_weak_tls_version(const char *version)
 }
 
 const char *
+asy_broken_tls_cipher(const char *suite)
+{
+	if (suite == NULL || *suite == '\0')
+		return NULL;
+	for (size_t i = 0; i < ASY_ELEMENTSOF(tls_token); i++) {
+		size_t len = strlen(tls_token[i].pattern);
+
+		for (const char *p = suite; *p != '\0';) {
+			size_t n = strcspn(p, "-_");
+
+			if (n == len && strncasecmp(p, tls_token[i].pattern,
+			    len) == 0)
+				return tls_token[i].reason;
+			p += n;
+			if (*p != '\0')
+				p++;
+		}
+	}
+	return NULL;
+}
+
+const char *
 asy_weak_tls_cipher(const char *suite)
 {
 	const char *p, *r;

@@ -23,6 +23,11 @@ const char	*asy_weak_tls_version(const char *version);
 const char	*asy_weak_tls_cipher(const char *suite);
 const char	*asy_weak_sig(const char *sig);
 
+/* The broken part of asy_weak_tls_cipher(): NULL, RC4, RC2, DES, 3DES,
+ * IDEA, MD5, export and anonymous suites (what RFC 9325 prohibits), not
+ * the merely dated (static RSA, CBC with SHA-1).  NULL when none. */
+const char	*asy_broken_tls_cipher(const char *suite);
+
 /* A public key: type "RSA", "DSA", "DH", "EC P-256", "ssh-rsa", "Ed25519"
  * and its size in bits (0: unknown, judged by type only). */
 const char	*asy_weak_key(const char *type, int bits);

@@ -193,6 +193,9 @@ asy_mhd_start(const struct asy_mhd_opts *o, struct asy_mhd **out,
 	if (tls) {
 		add_opt(ops, &n, MHD_OPTION_HTTPS_MEM_CERT, 0, m->cert);
 		add_opt(ops, &n, MHD_OPTION_HTTPS_MEM_KEY, 0, m->key);
+		if (o->tls_priorities != NULL)
+			add_opt(ops, &n, MHD_OPTION_HTTPS_PRIORITIES, 0,
+			    (void *)o->tls_priorities);
 	}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	flags |= o->threads > 0 ? MHD_USE_AUTO : MHD_USE_POLL;

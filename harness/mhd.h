@@ -45,6 +45,9 @@ struct asy_mhd_opts {
 	const char	*cert_pem;	/* HTTPS: certificate chain, PEM; */
 	const char	*key_pem;	/* its key; both NULL: plain HTTP.
 					   The adapter keeps copies. */
+	const char	*tls_priorities;	/* GnuTLS priority string
+					   (MHD_OPTION_HTTPS_PRIORITIES), or
+					   NULL: libmicrohttpd's default */
 	MHD_AccessHandlerCallback handler;	/* required */
 	void		*cls;		/* given to every callback */
 	asy_mhd_uri_fn	 on_uri;	/* optional */

@@ -332,6 +332,27 @@ decode_frame(const struct asy_frame *f, struct pkt *k)
 	return decode_ip(d + off, len - off, type, k);
 }
 
+int
+asy_frame_tcp(const struct asy_frame *f, struct asy_tcp_seg *seg)
+{
+	struct pkt k;
+
+	memset(&k, 0, sizeof(k));
+	if (f == NULL || decode_frame(f, &k) != 0 || k.proto != IPPROTO_TCP_)
+		return ASY_E_INPUT;
+	memset(seg, 0, sizeof(*seg));
+	seg->v6 = k.v6;
+	memcpy(seg->src, k.src, sizeof(seg->src));
+	memcpy(seg->dst, k.dst, sizeof(seg->dst));
+	seg->sport = k.sport;
+	seg->dport = k.dport;
+	seg->flags = k.flags;
+	seg->seq = k.seq;
+	seg->data = k.data;
+	seg->len = k.len;
+	return 0;
+}
+
 /* ---- streams ------------------------------------------------------------- */
 
 enum { EXPECT_NONE, EXPECT_USER, EXPECT_PASS };

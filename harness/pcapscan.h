@@ -8,6 +8,9 @@
 #define ASSAY_PCAPSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+struct asy_frame;
 
 struct asy_clear_finding {
 	unsigned long	 frame;
@@ -73,5 +76,22 @@ size_t	asy_clear_scan_count(const struct asy_clear_scan *sc);
 int	asy_clear_scan_take(struct asy_clear_scan *sc,
 	    struct asy_clear_finding **f, size_t *n);
 void	asy_clear_scan_free(struct asy_clear_scan *sc);
+
+/*
+ * One frame's TCP segment, decoded as the scanner decodes frames (every
+ * link type it knows, IPv4 and IPv6, bounds checked): 0, or ASY_E_INPUT
+ * when the frame holds no whole TCP header.  data points into the frame.
+ */
+struct asy_tcp_seg {
+	int			 v6;
+	unsigned char		 src[16], dst[16];	/* 4 bytes for IPv4 */
+	unsigned		 sport, dport;
+	unsigned		 flags;			/* SYN 0x02, ... */
+	uint32_t		 seq;
+	const unsigned char	*data;			/* the payload */
+	size_t			 len;
+};
+
+int	asy_frame_tcp(const struct asy_frame *f, struct asy_tcp_seg *seg);
 
 #endif

@@ -760,6 +760,7 @@ asy_updsrv_start(const struct asy_updsrv_opts *o, struct asy_updsrv **out,
 	mo.timeout_s = o->timeout_s != 0 ? o->timeout_s : DEF_TIMEOUT_S;
 	mo.cert_pem = o->cert_pem;
 	mo.key_pem = o->key_pem;
+	mo.tls_priorities = o->tls_priorities;
 	mo.handler = on_request;
 	mo.cls = s;
 	mo.on_uri = on_uri;

@@ -52,6 +52,13 @@
 
 #define ASY_UPDSRV_MAX_FILES	8
 
+/*
+ * The downgraded server: TLS 1.0 and 1.1 only, with the CBC-SHA1 suites
+ * those versions have (GnuTLS priority string).  A client that follows
+ * RFC 8996 refuses the handshake.
+ */
+#define ASY_UPDSRV_TLS_LEGACY	"NORMAL:-VERS-ALL:+VERS-TLS1.1:+VERS-TLS1.0"
+
 /* One file served at an exact path. */
 struct asy_updsrv_file {
 	const char	*path;		/* "/h1/manifest.json": exact match of
@@ -75,6 +82,9 @@ struct asy_updsrv_opts {
 	const char	*cert_pem;	/* HTTPS: certificate chain, PEM */
 	const char	*key_pem;	/* HTTPS: its key, PEM; both NULL:
 					   plain HTTP */
+	const char	*tls_priorities;	/* HTTPS: a GnuTLS priority
+					   string, e.g. ASY_UPDSRV_TLS_LEGACY;
+					   NULL: the library's default */
 	const char	*log_path;	/* request log, appended to; or NULL */
 	unsigned	 max_conns;	/* 0: 16 */
 	unsigned	 max_requests;	/* 0: 1000 */

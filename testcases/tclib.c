@@ -1634,6 +1634,11 @@ asy_tc_commech(struct asy_live *lv, const struct asy_ixit_row *row,
 	if (r != 0)
 		return r < 0 ? r : 0;
 	port = asy_tc_port_in(asy_ixit_get(row, "protocol"));
+	if (port == 0) {
+		r = asy_tc_update_channel(lv, row, u);
+		if (r != 0)
+			return r < 0 ? r : 0;
+	}
 	if (port == 0)
 		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "%s names no port "
 		    "of the device (protocol \"%.120s\"): the device opens "

@@ -282,4 +282,16 @@ char	*asy_tc_text_diff(const char *a, const char *b, const char *name_a,
 /* Does the lab config give an update session for any mechanism? */
 int	asy_tc_update_configured(const struct asy_live *lv);
 
+/*
+ * An 11-ComMech row that names no port of the device and carries updates
+ * is the update channel: judged from the update session whose scheme is
+ * the protocol's first word (HTTPS, HTTP), run here if no case ran it
+ * yet: the device's ClientHellos to assay's server in the session's pcap
+ * (asy_tls_hellos_judge()), the downgrade attempt (a server of TLS 1.0
+ * and 1.1 only) and the mitm attempt.  1 when the row was judged (u set),
+ * 0 when it is not an update channel, <0 on error.
+ */
+int	asy_tc_update_channel(struct asy_live *lv,
+	    const struct asy_ixit_row *row, struct asy_unit_result *u);
+
 #endif

@@ -11,6 +11,9 @@
  *   interrupted  the new image, the connection cut after half of it
  *   mitm         (https) the new image behind a certificate from a CA the
  *                device has never seen
+ *   downgrade    (https) the new image from a server that speaks only TLS
+ *                1.0 and 1.1 (ASY_UPDSRV_TLS_LEGACY): the device must not
+ *                complete the handshake
  *   genuine      the new image as released: the control, it must install
  *   rollback     then the older genuine image: it must not install
  *
@@ -31,6 +34,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "error.h"
@@ -42,6 +46,7 @@
 #include "sshc.h"
 #include "tclib.h"
 #include "tcstate.h"
+#include "tlshello.h"
 #include "updsrv.h"
 
 #define IMAGE_MAX	((size_t)64 << 20)	/* a lab's image file */
@@ -58,6 +63,7 @@ enum attempt_kind {
 	AT_OVERSIZE,
 	AT_INTERRUPTED,
 	AT_MITM,
+	AT_DOWNGRADE,
 	AT_GENUINE,
 	AT_ROLLBACK,
 	AT_N
@@ -83,6 +89,8 @@ static const struct {
 	{ "interrupted", "the new image, the download cut halfway" },
 	{ "mitm", "the new image from a server whose certificate comes from "
 	    "a CA the device has never seen" },
+	{ "downgrade", "the new image from a server that speaks only TLS 1.0 "
+	    "and 1.1" },
 	{ "genuine", "the new image as released (the control)" },
 	{ "rollback", "the older genuine image, after the newer one" },
 };
@@ -91,7 +99,8 @@ enum outcome {
 	OC_NOT_RUN,		/* not applicable or not reached */
 	OC_REFUSED,		/* the version stayed */
 	OC_INSTALLED,		/* the offered version showed up */
-	OC_TRUSTED,		/* mitm: a request over the rogue TLS */
+	OC_TRUSTED,		/* mitm, downgrade: a request over the
+				   rogue or downgraded TLS */
 	OC_NO_CONTACT,		/* the device never asked the server */
 	OC_UNKNOWN,		/* the step failed or the version is neither */
 };
@@ -431,9 +440,15 @@ serve(struct asy_updsrv *srv, const struct asy_tc_upd *s, const char *origin,
 
 /* ---- The session -------------------------------------------------------- */
 
-/* Start the server with the lab CA's certificate, or a rogue one. */
+enum srv_mode {
+	SRV_LAB,		/* the lab CA's certificate */
+	SRV_ROGUE,		/* a certificate from a CA made now */
+	SRV_LEGACY,		/* the lab's, TLS 1.0 and 1.1 only */
+};
+
+/* Start the server as mode says. */
 static int
-start_server(struct asy_tc_upd *s, const char *log_abs, int rogue,
+start_server(struct asy_tc_upd *s, const char *log_abs, enum srv_mode mode,
     struct asy_updsrv **out, char *why, size_t len)
 {
 	const struct asy_lab_update *c = s->cfg;
@@ -449,6 +464,10 @@ start_server(struct asy_tc_upd *s, const char *log_abs, int rogue,
 	o.max_requests = 1000;
 	o.timeout_s = 10;
 	if (c->tls) {
+		int rogue = mode == SRV_ROGUE;
+
+		if (mode == SRV_LEGACY)
+			o.tls_priorities = ASY_UPDSRV_TLS_LEGACY;
 		if (rogue)
 			r = asy_pki_ca_make("assay rogue CA (must not be "
 			    "trusted)", &other, why, len);
@@ -557,6 +576,11 @@ offer(struct asy_live *lv, struct asy_tc_upd *s, struct asy_updsrv *srv,
 		set_why(a, "the device completed the TLS handshake with a "
 		    "certificate from an unknown CA and made %u request%s",
 		    a->st.requests, a->st.requests == 1 ? "" : "s");
+	} else if (strcmp(name, "downgrade") == 0 && a->st.requests > 0) {
+		a->oc = OC_TRUSTED;
+		set_why(a, "the device completed a TLS 1.0/1.1 handshake with "
+		    "the downgraded server and made %u request%s",
+		    a->st.requests, a->st.requests == 1 ? "" : "s");
 	} else if (strcmp(a->after, v->version) == 0 &&
 	    strcmp(before, v->version) != 0)
 		a->oc = OC_INSTALLED;
@@ -582,7 +606,8 @@ offer(struct asy_live *lv, struct asy_tc_upd *s, struct asy_updsrv *srv,
 	    a->after[0] != '\0' ? a->after : "?",
 	    a->oc == OC_INSTALLED ? "INSTALLED" :
 	    a->oc == OC_REFUSED ? "refused" :
-	    a->oc == OC_TRUSTED ? "TRUSTED THE ROGUE CERTIFICATE" :
+	    a->oc == OC_TRUSTED ? (strcmp(name, "downgrade") == 0 ?
+	    "ACCEPTED THE DOWNGRADED TLS" : "TRUSTED THE ROGUE CERTIFICATE") :
 	    a->oc == OC_NO_CONTACT ? "no contact" : "unknown");
 	if (a->why != NULL)
 		asy_tc_log(&s->log, "  %s", a->why);
@@ -789,7 +814,7 @@ session(struct asy_live *lv, struct asy_tc_upd *s)
 		r = ASY_E_NOMEM;
 		goto out;
 	}
-	r = start_server(s, log_abs, 0, &srv, why, sizeof(why));
+	r = start_server(s, log_abs, SRV_LAB, &srv, why, sizeof(why));
 	if (r == ASY_E_NOMEM)
 		goto out;
 	if (r < 0) {
@@ -927,11 +952,29 @@ session(struct asy_live *lv, struct asy_tc_upd *s)
 			}
 			asy_updsrv_stop(srv);
 			srv = NULL;
-			r = start_server(s, log_abs, 1, &srv, why,
+			r = start_server(s, log_abs, SRV_ROGUE, &srv, why,
 			    sizeof(why));
 			if (r < 0) {
 				set_why(a, "not run: the server with the "
 				    "rogue certificate cannot start: %s", why);
+				r = 0;
+				goto restart;
+			}
+			break;
+		case AT_DOWNGRADE:
+			if (!c->tls) {
+				set_why(a, "not applicable: the mechanism "
+				    "uses plain HTTP, so there is no TLS to "
+				    "downgrade");
+				continue;
+			}
+			asy_updsrv_stop(srv);
+			srv = NULL;
+			r = start_server(s, log_abs, SRV_LEGACY, &srv, why,
+			    sizeof(why));
+			if (r < 0) {
+				set_why(a, "not run: the server of TLS 1.0 "
+				    "and 1.1 cannot start: %s", why);
 				r = 0;
 				goto restart;
 			}
@@ -958,10 +1001,11 @@ session(struct asy_live *lv, struct asy_tc_upd *s)
 		if (r < 0)
 			goto out;
 restart:
-		if (k == AT_MITM) {
+		if (k == AT_MITM || k == AT_DOWNGRADE) {
 			asy_updsrv_stop(srv);
 			srv = NULL;
-			r = start_server(s, log_abs, 0, &srv, why, sizeof(why));
+			r = start_server(s, log_abs, SRV_LAB, &srv, why,
+			    sizeof(why));
 			if (r < 0) {
 				s->fatal = asy_strdup_printf("the update server "
 				    "cannot start again: %s", why);
@@ -1078,12 +1122,14 @@ summary(const struct asy_tc_upd *s, unsigned mask, struct asy_buf *b)
 			asy_buf_puts(b, "; ");
 		switch (a->oc) {
 		case OC_REFUSED:
-			if (k == AT_MITM && a->st.requests == 0) {
-				asy_buf_printf(b, "mitm refused (no TLS "
+			if ((k == AT_MITM || k == AT_DOWNGRADE) &&
+			    a->st.requests == 0) {
+				asy_buf_printf(b, "%s refused (no TLS "
 				    "handshake completed: %u connection%s "
 				    "without a request; version stayed %s)",
-				    a->st.conns_bare, a->st.conns_bare == 1 ?
-				    "" : "s", a->after);
+				    attempts[k].name, a->st.conns_bare,
+				    a->st.conns_bare == 1 ? "" : "s",
+				    a->after);
 				break;
 			}
 			asy_buf_printf(b, "%s refused (version stayed %s%s)",
@@ -1275,7 +1321,8 @@ unit_for(struct asy_live *lv, const struct asy_ixit_row *mech,
 		    "server%s), downgrade (%s after %s), altered images "
 		    "(flipped byte, padding%s), interrupted transfer "
 		    "(cut at half)", n, s->mech, s->url, s->cfg->tls ?
-		    ", and a certificate from an unknown CA" : "",
+		    ", a certificate from an unknown CA and a server of TLS 1.0 "
+		    "and 1.1 only" : "",
 		    s->cfg->installed.version, s->cfg->newer.version,
 		    s->cfg->sig_alg != NULL ? ", stripped and wrong-key "
 		    "signatures" : "");
@@ -1338,4 +1385,208 @@ int
 asy_tc_update_configured(const struct asy_live *lv)
 {
 	return lv->dut != NULL && lv->dut->n_updates > 0;
+}
+
+/* ---- The update channel (11-ComMech) ------------------------------------ */
+
+/* Does the row's carries name updates ("updates", "update", "firmware
+ * updates")? */
+static int
+carries_updates(const struct asy_ixit_row *row)
+{
+	const char *c = asy_ixit_get(row, "carries");
+
+	return c != NULL && strcasestr(c, "update") != NULL;
+}
+
+/* The session whose scheme is the protocol's first word (HTTPS, HTTP). */
+static struct asy_tc_upd *
+channel_session(struct asy_live *lv, const struct asy_ixit_row *row)
+{
+	struct asy_tc_state *tc = asy_tc_state(lv);
+	const char *proto = asy_ixit_get(row, "protocol");
+	size_t n;
+	int tls;
+
+	if (tc == NULL || proto == NULL)
+		return NULL;
+	proto += strspn(proto, " \t\n");
+	n = strcspn(proto, " \t\n,;/");
+	if (n == 5 && strncasecmp(proto, "https", 5) == 0)
+		tls = 1;
+	else if (n == 4 && strncasecmp(proto, "http", 4) == 0)
+		tls = 0;
+	else
+		return NULL;
+	for (size_t i = 0; i < tc->n_upd; i++)
+		if (tc->upd[i].cfg->tls == tls)
+			return &tc->upd[i];
+	return NULL;
+}
+
+/* What the session's server-side attempts say of the channel: appended to
+ * b; 1 when one shows a weakness, 0 when not, 2 when the downgrade could
+ * not be decided. */
+static int
+channel_attempts(const struct asy_tc_upd *s, struct asy_buf *b)
+{
+	const struct attempt *d = &s->at[AT_DOWNGRADE];
+	const struct attempt *m = &s->at[AT_MITM];
+	int res = 0;
+
+	if (d->oc == OC_TRUSTED) {
+		(void)asy_buf_printf(b, "; FAIL: it accepted a downgrade: %s",
+		    d->why);
+		res = 1;
+	} else if (d->oc == OC_REFUSED && d->st.requests == 0)
+		(void)asy_buf_printf(b, "; it refused a server of TLS 1.0 and "
+		    "1.1 only (%u connection%s, no request, version stayed %s)",
+		    d->st.conns, d->st.conns == 1 ? "" : "s", d->after);
+	else {
+		(void)asy_buf_printf(b, "; the downgrade (a server of TLS 1.0 "
+		    "and 1.1 only) was not decided: %s", d->why != NULL ?
+		    d->why : d->oc == OC_REFUSED ? "the version stayed, but "
+		    "requests were made" : "not run");
+		res = 2;
+	}
+	if (m->oc == OC_TRUSTED) {
+		(void)asy_buf_printf(b, "; FAIL: it does not verify the "
+		    "server: %s", m->why);
+		res = 1;
+	} else if (m->oc == OC_REFUSED && m->st.requests == 0)
+		(void)asy_buf_printf(b, "; it verifies the server (the update "
+		    "session's mitm attempt: a certificate from an unknown CA "
+		    "was refused)");
+	else
+		(void)asy_buf_printf(b, "; whether it verifies the server is "
+		    "not known (mitm: %s)", m->why != NULL ? m->why :
+		    "not decided");
+	return res;
+}
+
+int
+asy_tc_update_channel(struct asy_live *lv, const struct asy_ixit_row *row,
+    struct asy_unit_result *u)
+{
+	struct asy_tls_seen *seen = NULL;
+	struct asy_tc_upd *s;
+	struct asy_buf b;
+	size_t n = 0;
+	char *rel = NULL, *abs = NULL, why[512];
+	int r, weak, att;
+
+	if (!carries_updates(row))
+		return 0;
+	s = channel_session(lv, row);
+	if (s == NULL)
+		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "%s names no port "
+		    "of the device: the device opens this channel itself, and "
+		    "the lab config gives no <update> session for it (add one "
+		    "with the scheme of its protocol to observe the channel; "
+		    "see README, Update tests)", row->id) < 0 ? ASY_E_NOMEM :
+		    1;
+	if (!s->done) {
+		r = session(lv, s);
+		if (r < 0)
+			return r;
+	}
+	r = evidence(lv, s, u);
+	if (r < 0)
+		return r;
+	if (s->fatal != NULL)
+		return asy_unit_set(u, s->fatal_harness ? ASY_V_ERROR :
+		    ASY_V_INCONCLUSIVE, "%s is the update channel of %s, whose "
+		    "session did not run: %s", row->id, s->mech, s->fatal) < 0 ?
+		    ASY_E_NOMEM : 1;
+	if (!s->cfg->tls)
+		return asy_unit_set(u, ASY_V_INCONCLUSIVE, "%s is the update "
+		    "channel of %s, served over plain HTTP as the lab config "
+		    "says: there is no TLS to judge (5.3-x-2 judge the "
+		    "images)", row->id, s->mech) < 0 ? ASY_E_NOMEM : 1;
+	rel = asy_strdup_printf("pcap/%s.pcap", s->by_case != NULL ?
+	    s->by_case : "run");
+	abs = rel != NULL ? asy_path_join(lv->work, rel) : NULL;
+	asy_buf_init(&b, 32768);
+	if (abs == NULL) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	/* What the current case just captured is written within a
+	 * dispatch. */
+	if (s->by_case != NULL && lv->case_id != NULL &&
+	    strcmp(s->by_case, lv->case_id) == 0)
+		(void)poll(NULL, 0, 300);
+	r = asy_pcap_client_hellos(abs, s->cfg->listen, s->cfg->port, 0, &seen,
+	    &n, why, sizeof(why));
+	if (r == ASY_E_NOMEM)
+		goto out;
+	if (r < 0) {
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "%s is the update "
+		    "channel of %s, but the session's capture cannot be read: "
+		    "%s", row->id, s->mech, why);
+		goto done;
+	}
+	(void)asy_buf_printf(&b, "%s is the update channel of %s (carries "
+	    "updates; assay served it at %s): ", row->id, s->mech, s->url);
+	weak = 0;
+	if (n > 0) {
+		struct asy_buf decl;
+		static const char *const f[] = { "protocol", "crypto", NULL };
+
+		asy_buf_init(&decl, 16384);
+		r = asy_tc_row_text(row, f, &decl);
+		if (r == 0 || r == ASY_E_TOOBIG) {
+			(void)asy_buf_printf(&b, "in %s the device's ", rel);
+			r = asy_tls_hellos_judge(seen, n, decl.data, &b);
+		}
+		asy_buf_release(&decl);
+		if (r < 0)
+			goto out;
+		weak = r;
+	} else
+		(void)asy_buf_printf(&b, "no ClientHello of the device to "
+		    "%s:%u in %s", s->cfg->listen, s->cfg->port, rel);
+	att = channel_attempts(s, &b);
+	if (asy_buf_putc(&b, '\0') < 0) {
+		r = ASY_E_NOMEM;
+		goto out;
+	}
+	if (weak || att == 1)
+		r = asy_unit_set(u, ASY_V_FAIL, "%s", b.data);
+	else if (n == 0 || att == 2)
+		r = asy_unit_set(u, ASY_V_INCONCLUSIVE, "%s", b.data);
+	else
+		r = asy_unit_set(u, ASY_V_PASS, "%s", b.data);
+	if (r == 0 && n > 0) {
+		struct asy_buf note;
+
+		asy_buf_init(&note, 4096);
+		(void)asy_buf_puts(&note, "the update session's traffic; the "
+		    "device's ClientHellos in frames");
+		for (size_t i = 0; i < n && i < 32; i++)
+			(void)asy_buf_printf(&note, "%s %lu", i ? "," : "",
+			    seen[i].frame);
+		r = asy_buf_putc(&note, '\0');
+		/* evidence() named the pcap of another case already. */
+		for (size_t i = 0; r == 0 && i < u->n_ev; i++)
+			if (strcmp(u->ev[i].path, rel) == 0) {
+				free(u->ev[i].note);
+				u->ev[i].note = asy_buf_steal(&note);
+				r = u->ev[i].note != NULL ? 1 : ASY_E_NOMEM;
+			}
+		if (r == 0)
+			r = asy_unit_add_evidence(u, rel, "pcap", note.data);
+		else if (r == 1)
+			r = 0;
+		asy_buf_release(&note);
+	}
+done:
+	if (r == 0)
+		r = 1;
+out:
+	free(seen);
+	free(rel);
+	free(abs);
+	asy_buf_release(&b);
+	return r;
 }

@@ -405,7 +405,9 @@ expect "$rep" hardened 5.1-5-2 b AuthMech-Web PASS "throttled"
 expect "$rep" hardened 5.1-5-2 b AuthMech-MQTT PASS "guesses in"
 expect "$rep" hardened 5.5-1-2 a ComMech-HTTPS PASS "TLS"
 expect "$rep" hardened 5.5-1-2 a ComMech-HTTP PASS "plain text, as the IXIT declares"
-expect "$rep" hardened 5.5-1-2 a ComMech-Update INCONCLUSIVE "opens this channel itself"
+expect "$rep" hardened 5.5-1-2 a ComMech-Update PASS "TLSv1.3, TLSv1.2 and"
+expect "$rep" hardened 5.5-1-2 a ComMech-Update PASS "refused a server of TLS 1.0 and 1.1 only"
+expect "$rep" hardened 5.5-1-2 a ComMech-Update PASS "it verifies the server"
 expect "$rep" hardened 5.5-2-2 a - PASS
 expect "$rep" hardened 5.5-4-2 a SoftServ-HTTP PASS "redirect"
 expect "$rep" hardened 5.5-4-2 b SoftServ-SSH PASS "key"
@@ -437,11 +439,12 @@ fi
 v=$(bash -c "ip netns exec assay-hardened cat /run/assay-bench/hardened/fw/version" 2>/dev/null)
 if [ "$v" = "3.2.0" ]; then ok "hardened: the update test left the hub at 3.2.0"; else
 	fail "hardened: the hub runs '$v' after the update test, want 3.2.0"; fi
-# 5.1-1-2 b and 5.13-1-2 a are operator steps (not automated yet), and
-# 5.5-1-2, 5.5-6-2, 5.5-7-2 include ComMech-Update, a channel the hub opens
-# itself: those cases stay INCONCLUSIVE; their network units PASS above.
-for c in 5.1-3-2 5.1-5-2 5.3-1-2 5.3-2-2 5.3-16-2 5.5-2-2 5.5-4-2 5.5-5-2 \
-    5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.9-1-2 5.9-2-2 5.9-3-2 5.11-1-2; do
+# 5.1-1-2 b and 5.13-1-2 a are operator steps (not automated yet): those
+# cases stay INCONCLUSIVE.  ComMech-Update, the channel the hub opens
+# itself, is judged from the update session (5.5-1-2, 5.5-6-2, 5.5-7-2).
+for c in 5.1-3-2 5.1-5-2 5.3-1-2 5.3-2-2 5.3-16-2 5.5-1-2 5.5-2-2 5.5-4-2 \
+    5.5-5-2 5.5-6-2 5.5-7-2 5.6-1-2 5.6-2-2 5.8-1-2 5.8-2-2 5.9-1-2 5.9-2-2 \
+    5.9-3-2 5.11-1-2; do
 	v=$(case_verdict "$rep" "$c")
 	if [ "$v" = "PASS" ]; then ok "hardened: case $c PASS"; else
 		fail "hardened: case $c is '$v', want PASS"; fi

@@ -109,6 +109,9 @@ struct req {
 	const char		*post;		/* a body */
 	size_t			 post_len;
 	curl_off_t		 max_speed;	/* bytes/s, 0: no limit */
+	long			 tls_min;	/* CURL_SSLVERSION_..., 0: any */
+	long			 tls_max;	/* CURL_SSLVERSION_MAX_..., 0 */
+	const char		*ciphers;	/* OpenSSL cipher list */
 };
 
 static size_t
@@ -165,6 +168,11 @@ fetch(const char *scheme, const char *host, unsigned port, const char *path,
 		curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
 		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	}
+	if (rq->tls_min != 0 || rq->tls_max != 0)
+		curl_easy_setopt(c, CURLOPT_SSLVERSION, rq->tls_min |
+		    rq->tls_max);
+	if (rq->ciphers != NULL)
+		curl_easy_setopt(c, CURLOPT_SSL_CIPHER_LIST, rq->ciphers);
 	if (rq->method != NULL && strcmp(rq->method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	else if (rq->method != NULL)
@@ -741,6 +749,68 @@ START_TEST(test_https)
 }
 END_TEST
 
+/*
+ * The downgraded server (ASY_UPDSRV_TLS_LEGACY): a client that asks for
+ * TLS 1.2 or later, as the hub's update agent does (curl --tlsv1.2), gets
+ * no handshake and makes no request; one that allows TLS 1.0 at OpenSSL's
+ * security level 0 gets the file, when this OpenSSL still can.
+ */
+START_TEST(test_https_legacy)
+{
+	const char *names[] = { "127.0.0.1" };
+	struct asy_pki_pair ca = { 0 }, srv = { 0 };
+	struct asy_updsrv_opts o = { .addr = "127.0.0.1" };
+	static const char body[] = "{\"version\":\"9\"}\n";
+	struct asy_updsrv_file f[] = {
+		{ "/m.json", body, sizeof(body) - 1, NULL, (size_t)-1 },
+	};
+	struct asy_updsrv_stats st;
+	struct asy_updsrv *s;
+	struct req rq = { 0 };
+	struct got g;
+	char why[256];
+
+	ck_assert_int_eq(asy_pki_ca_make("lab", &ca, why, sizeof(why)), 0);
+	ck_assert_int_eq(asy_pki_issue(&ca, names, 1, &srv, why, sizeof(why)),
+	    0);
+	o.cert_pem = srv.cert_pem;
+	o.key_pem = srv.key_pem;
+	o.tls_priorities = ASY_UPDSRV_TLS_LEGACY;
+	s = srv_start(&o);
+	ck_assert_int_eq(asy_updsrv_set(s, "legacy", f, 1), 0);
+
+	rq.ca_pem = ca.cert_pem;
+	rq.tls_min = CURL_SSLVERSION_TLSv1_2;
+	fetch("https", "127.0.0.1", o.port, "/m.json", &rq, &g);
+	ck_assert_msg(g.rc != CURLE_OK, "a TLS 1.2 client got the file");
+	ck_assert_int_eq(g.status, 0);
+	got_release(&g);
+	WAIT_STATS(s, st, st.conns_bare == 1, 3000);
+	ck_assert_uint_eq(st.conns, 1);
+	ck_assert_uint_eq(st.requests, 0);
+
+	rq.tls_min = CURL_SSLVERSION_TLSv1_0;
+	rq.tls_max = CURL_SSLVERSION_MAX_TLSv1_1;
+	rq.ciphers = "DEFAULT:@SECLEVEL=0";
+	fetch("https", "127.0.0.1", o.port, "/m.json", &rq, &g);
+	if (g.rc != CURLE_OK) {
+		fprintf(stderr, "test_https_legacy: skipping the TLS 1.0 "
+		    "half: this OpenSSL refuses it even at SECLEVEL=0 (curl "
+		    "%d: %s)\n", (int)g.rc, g.err);
+	} else {
+		ck_assert_int_eq(g.status, 200);
+		ck_assert_uint_eq(g.body.len, sizeof(body) - 1);
+		ck_assert_int_eq(asy_updsrv_wait(s, 0, 2000), 0);
+		asy_updsrv_stats(s, &st);
+		ck_assert_uint_eq(st.requests, 1);
+	}
+	got_release(&g);
+	asy_updsrv_stop(s);
+	asy_pki_pair_release(&srv);
+	asy_pki_pair_release(&ca);
+}
+END_TEST
+
 /* TLS material that does not work: ASY_E_INPUT at start. */
 START_TEST(test_https_bad_key)
 {
@@ -1164,6 +1234,7 @@ main(void)
 	tcase_set_timeout(tls, 30);
 	tcase_add_test(tls, test_https);
 	tcase_add_test(tls, test_https_bad_key);
+	tcase_add_test(tls, test_https_legacy);
 	tcase_set_timeout(log, 30);
 	tcase_add_test(log, test_log);
 	tcase_set_timeout(hostile, 30);
