@@ -197,6 +197,7 @@ dut_release(struct asy_lab_dut *t)
 		for (size_t i = 0; i < t->n_creds; i++)
 			free(t->cred_for[i]);
 	free(t->cred_for);
+	free(t->cred_limited);
 	for (size_t i = 0; i < t->n_cmds; i++)
 		cmd_release(&t->cmds[i]);
 	free(t->cmds);
@@ -207,6 +208,11 @@ dut_release(struct asy_lab_dut *t)
 	step_release(&t->erase.create);
 	step_release(&t->erase.read);
 	step_release(&t->erase.del);
+	for (size_t i = 0; i < t->n_functions; i++) {
+		free(t->functions[i].service);
+		step_release(&t->functions[i].req);
+	}
+	free(t->functions);
 	if (t->wifi != NULL) {
 		free(t->wifi->capture);
 		free(t->wifi->ssid);
@@ -1263,13 +1269,15 @@ load_uses(struct loader *L, const struct asy_xnode *dn,
 			n_uses++;
 	t->creds = calloc(n_uses + 1, sizeof(*t->creds));
 	t->cred_for = calloc(n_uses + 1, sizeof(*t->cred_for));
-	if (t->creds == NULL || t->cred_for == NULL) {
+	t->cred_limited = calloc(n_uses + 1, sizeof(*t->cred_limited));
+	if (t->creds == NULL || t->cred_for == NULL ||
+	    t->cred_limited == NULL) {
 		L->nomem = 1;
 		return;
 	}
 	for (size_t i = 0; i < dn->n_children; i++) {
 		const struct asy_xnode *n = &dn->children[i];
-		const char *id;
+		const char *id, *priv;
 		const struct asy_lab_cred *c;
 		size_t k;
 
@@ -1278,6 +1286,7 @@ load_uses(struct loader *L, const struct asy_xnode *dn,
 		id = asy_xnode_attr(n, "credential");
 		if (id == NULL)
 			continue;
+		priv = asy_xnode_attr(n, "privilege");
 		c = find_cred(L->lab, id);
 		if (c == NULL) {
 			LERR(L, n->line, "DUT %s uses credential '%s', which "
@@ -1298,6 +1307,15 @@ load_uses(struct loader *L, const struct asy_xnode *dn,
 			    asy_xnode_attr(n, "for"));
 			if (t->cred_for[t->n_creds] == NULL)
 				continue;
+		}
+		if (priv != NULL && strcmp(priv, "limited") == 0) {
+			if (c->ssh_key || c->user == NULL)
+				LERR(L, n->line, "DUT %s uses credential %s as a "
+				    "limited one, but it is not a user with a "
+				    "password; a lower-privileged account needs "
+				    "user= and a password file or variable",
+				    t->name, id);
+			t->cred_limited[t->n_creds] = 1;
 		}
 		t->creds[t->n_creds++] = c;
 	}
@@ -1497,12 +1515,13 @@ base_ok(const char *s)
 	return 1;
 }
 
-/* The steps of <erase> take {token}; those of <update> {url} and {ca}. */
+/* The steps of <erase> and <function> take {token}; those of <update>
+ * {url} and {ca}. */
 static int
 erase_step(const char *name)
 {
 	return strcmp(name, "create") == 0 || strcmp(name, "read") == 0 ||
-	    strcmp(name, "delete") == 0;
+	    strcmp(name, "delete") == 0 || strcmp(name, "function") == 0;
 }
 
 /* Placeholders in a step's text: {url} and {ca}, or {token}. */
@@ -1556,16 +1575,27 @@ static const struct {
 	{ "serial",	ASY_VIA_SERIAL },
 };
 
+static void parse_step(struct loader *L, const struct asy_xnode *n,
+    const char *name, const struct asy_lab_dut *t, struct asy_lab_step *st);
+
 static void
 load_step(struct loader *L, const struct asy_xnode *un, const char *name,
     const struct asy_lab_dut *t, struct asy_lab_step *st)
 {
 	const struct asy_xnode *n = asy_xnode_child(un, name);
+
+	if (n != NULL)
+		parse_step(L, n, name, t, st);
+}
+
+/* One step element n (<name>) into st. */
+static void
+parse_step(struct loader *L, const struct asy_xnode *n, const char *name,
+    const struct asy_lab_dut *t, struct asy_lab_step *st)
+{
 	const char *via, *v;
 	unsigned long secs = 30, port = 0;
 
-	if (n == NULL)
-		return;
 	st->line = n->line;
 	via = asy_xnode_attr(n, "via");
 	for (size_t i = 0; via != NULL && i < ASY_ELEMENTSOF(vias); i++)
@@ -1624,9 +1654,11 @@ load_step(struct loader *L, const struct asy_xnode *un, const char *name,
 			    "credential %s is not one", name, st->cred->id);
 		if (n->text == NULL || asy_str_blank(n->text)) {
 			LERR(L, n->line, "<%s via=\"%s\"> is empty; write the "
-			    "%s inside it", name, via, st->via == ASY_VIA_HTTP ?
-			    "request target (\"/cgi-bin/update.cgi?url={url}\")"
-			    : "command to run on the device");
+			    "%s inside it", name, via, st->via != ASY_VIA_HTTP ?
+			    "command to run on the device" :
+			    strcmp(name, "function") == 0 ? "request target "
+			    "(\"/admin/config.cgi?name={token}\")" : "request "
+			    "target (\"/cgi-bin/update.cgi?url={url}\")");
 			break;
 		}
 		st->text = ldup_trim(L, n->text);
@@ -1871,6 +1903,64 @@ load_erase(struct loader *L, const struct asy_xnode *dn,
 	}
 }
 
+/*
+ * <function service= privilege= changes=>: the requests of 5.5-4-2 and
+ * 5.5-5-2 a.  HTTP only: its answer's status tells granted (2xx) from
+ * refused (401, 403).
+ */
+static void
+load_functions(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	size_t n_fn = 0;
+
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "function") == 0)
+			n_fn++;
+	if (n_fn == 0)
+		return;
+	t->functions = calloc(n_fn, sizeof(*t->functions));
+	if (t->functions == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < dn->n_children; i++) {
+		const struct asy_xnode *n = &dn->children[i];
+		struct asy_lab_function *f;
+		const char *v;
+
+		if (strcmp(n->name, "function") != 0)
+			continue;
+		f = &t->functions[t->n_functions++];
+		f->line = n->line;
+		f->service = ldup(L, asy_xnode_attr(n, "service"));
+		v = asy_xnode_attr(n, "privilege");
+		f->admin_only = v == NULL || strcmp(v, "any") != 0;
+		v = asy_xnode_attr(n, "changes");
+		f->changes = v != NULL && strcmp(v, "yes") == 0;
+		parse_step(L, n, "function", t, &f->req);
+		if (f->req.via != ASY_VIA_NONE && f->req.via != ASY_VIA_HTTP)
+			LERR(L, n->line, "<function via=\"%s\"> of DUT %s: "
+			    "assay sends functions over HTTP only, where the "
+			    "status tells granted from refused; use "
+			    "via=\"http\" with the request target",
+			    asy_xnode_attr(n, "via"), t->name);
+		if (f->req.cred != NULL && (f->req.cred->ssh_key ||
+		    f->req.cred->user == NULL))
+			LERR(L, n->line, "<function> of DUT %s names "
+			    "credential %s, which is not a user with a "
+			    "password; name the admin's web account",
+			    t->name, f->req.cred->id);
+		for (size_t k = 0; k < t->n_creds && f->req.cred != NULL; k++)
+			if (t->creds[k] == f->req.cred && t->cred_limited[k])
+				LERR(L, n->line, "<function> of DUT %s names "
+				    "credential %s, which the DUT uses as a "
+				    "limited one; name the admin's credential "
+				    "(assay tries the limited one itself)",
+				    t->name, f->req.cred->id);
+	}
+}
+
 static void
 load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 {
@@ -1971,6 +2061,7 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 	load_updates(L, dn, t);
 	load_resilience(L, dn, t);
 	load_erase(L, dn, t);
+	load_functions(L, dn, t);
 }
 
 static void
@@ -2206,7 +2297,8 @@ asy_lab_cred_for(const struct asy_lab_dut *dut, const char *row_id,
 		const char *f = dut->cred_for != NULL ? dut->cred_for[i] :
 		    NULL;
 
-		if (c->ssh_key != ssh_key)
+		if (c->ssh_key != ssh_key || (dut->cred_limited != NULL &&
+		    dut->cred_limited[i]))
 			continue;
 		if (f == NULL) {
 			if (any == NULL)
@@ -2215,6 +2307,30 @@ asy_lab_cred_for(const struct asy_lab_dut *dut, const char *row_id,
 		}
 		if (row_id != NULL && list_has(f, row_id))
 			return c;
+	}
+	return any;
+}
+
+const struct asy_lab_cred *
+asy_lab_cred_limited(const struct asy_lab_dut *dut, const char *row_id)
+{
+	const struct asy_lab_cred *any = NULL;
+
+	if (dut == NULL || dut->cred_limited == NULL)
+		return NULL;
+	for (size_t i = 0; i < dut->n_creds; i++) {
+		const char *f = dut->cred_for != NULL ? dut->cred_for[i] :
+		    NULL;
+
+		if (!dut->cred_limited[i] || dut->creds[i]->ssh_key)
+			continue;
+		if (f == NULL) {
+			if (any == NULL)
+				any = dut->creds[i];
+			continue;
+		}
+		if (row_id != NULL && list_has(f, row_id))
+			return dut->creds[i];
 	}
 	return any;
 }

@@ -165,6 +165,27 @@ struct asy_lab_wifi {
 	unsigned long	 line;
 };
 
+/*
+ * A network function of a service (<function>, 5.5-4-2 a and b, 5.5-5-2
+ * a): a request the lab lets assay send to the DUT, tried without
+ * credentials, with a wrong password, with the DUT's lower-privileged
+ * credential for the service's mechanism (<uses privilege="limited">) and
+ * with the admin's.  {token} in its text becomes a marker assay makes for
+ * each attempt ("assay" and hex digits).  Only via="http" for now.
+ */
+struct asy_lab_function {
+	char		*service;	/* IXIT 13-SoftServ row ID */
+	int		 admin_only;	/* privilege="admin" (the default): a
+					   limited credential must be refused;
+					   0: "any" authenticated user may */
+	int		 changes;	/* changes="yes": it changes the
+					   configuration (repeated in the
+					   factory state, 5.5-5-2 a) */
+	struct asy_lab_step req;	/* cred: the admin's, or NULL: the
+					   one for the service's mechanism */
+	unsigned long	 line;
+};
+
 struct asy_lab_dut {
 	char		*name;		/* "weak": safe characters only */
 	char		*ipv4;		/* or NULL */
@@ -181,6 +202,8 @@ struct asy_lab_dut {
 	char		**cred_for;	/* per credential: the IXIT
 					   1-AuthMech rows it is for, space
 					   separated, or NULL (any) */
+	int		*cred_limited;	/* per credential: privilege="limited"
+					   (a lower-privileged account) */
 	size_t		 n_creds;
 	struct asy_lab_cmd *cmds;	/* control commands */
 	size_t		 n_cmds;
@@ -188,6 +211,8 @@ struct asy_lab_dut {
 	size_t		 n_updates;
 	struct asy_lab_resilience resil;	/* <resilience>: 5.9 */
 	struct asy_lab_erase erase;	/* <erase>: 5.11-1-2 */
+	struct asy_lab_function *functions;	/* <function>s: 5.5-4-2 */
+	size_t		 n_functions;
 	struct asy_lab_wifi *wifi;	/* onboarding source, or NULL */
 	unsigned long	 line;
 };
@@ -276,9 +301,15 @@ const struct asy_lab_update *asy_lab_update_for(const struct asy_lab_dut *dut,
 
 /* The credential of dut for IXIT authentication row row_id (one whose
  * for= names it, else one without for=), of the kind asked (ssh_key 0 a
- * password, 1 a key), or NULL. */
+ * password, 1 a key), or NULL.  Limited credentials are never returned. */
 const struct asy_lab_cred *asy_lab_cred_for(const struct asy_lab_dut *dut,
 	    const char *row_id, int ssh_key);
+
+/* The lower-privileged password credential of dut (<uses
+ * privilege="limited">) for row_id, chosen as asy_lab_cred_for() does, or
+ * NULL. */
+const struct asy_lab_cred *asy_lab_cred_limited(const struct asy_lab_dut *dut,
+	    const char *row_id);
 
 /*
  * Read a credential's secret (password: first line, without the newline;

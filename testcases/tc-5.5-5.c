@@ -4,9 +4,12 @@
  *
  * 5.5-5-2 a, for each declared service that can change configuration
  * (13-SoftServ configuration=yes): the refusals of 5.5-4-2 a (no
- * credentials, a wrong password) in the state the device is in; other
- * states (factory default) need the device reset first, which the lab's
- * reset control or an operator provides.
+ * credentials, a wrong password, the lab's <function> requests without
+ * and with a limited credential) in the state the device is in; then,
+ * after one factory reset for the run (<control action="reset">, else
+ * <erase><delete>), the changes="yes" functions again without credentials
+ * and with a wrong password (tcpriv.c).  Without a reset only the current
+ * state is tried, and the reason says so.
  *
  * 5.5-5-2 b (V1.1.1): observe the DUT for ways to change configuration over
  * the network that the IXIT does not declare: every open service able to
@@ -19,7 +22,7 @@ static int
 unit_a(struct asy_live *lv, const struct asy_plan_unit *pu,
     struct asy_unit_result *u)
 {
-	return asy_tc_access(lv, pu->row, 'a', u);
+	return asy_tc_access(lv, pu->row, 'f', u);
 }
 
 static int

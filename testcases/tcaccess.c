@@ -1,7 +1,8 @@
 /*
  * Access to a declared service (5.5-4-2, 5.5-5-2 a): is what must be
  * refused refused, is what must be granted granted, and is the
- * authentication the one declared?  Built on the surfaces of tclib.c.
+ * authentication the one declared?  Built on the surfaces of tclib.c;
+ * the lab's <function> requests and the factory state are tcpriv.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,10 +138,34 @@ unit_a(struct asy_live *lv, const struct asy_ixit_row *row,
 		    "got no answer (%s)", s->note ? s->note : "",
 		    why);
 	return asy_unit_set(u, ASY_V_PASS, "refused: a client without "
-	    "credentials (%s)%s%s; no lower-privileged account is declared, "
-	    "so no under-privileged request was tried", s->note ?
-	    s->note : "", r == 0 ? " and a wrong password for user " : "",
-	    r == 0 ? (user ? user : "admin") : "");
+	    "credentials (%s)%s%s", s->note ? s->note : "", r == 0 ?
+	    " and a wrong password for user " : "", r == 0 ?
+	    (user ? user : "admin") : "");
+}
+
+/* Does the lab config give a <function> for the row? */
+static int
+function_given(const struct asy_lab_dut *d, const char *id)
+{
+	for (size_t i = 0; i < d->n_functions; i++)
+		if (strcmp(d->functions[i].service, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* The lab's <function> requests of the row (tcpriv.c) folded into u. */
+static int
+fold_functions(struct asy_live *lv, const struct asy_ixit_row *row,
+    enum asy_fn_part what, struct asy_unit_result *u)
+{
+	struct asy_unit_result part = { 0 };
+	int r;
+
+	r = asy_tc_functions(lv, row, what, &part);
+	if (r == 0)
+		r = asy_tc_fold(u, &part, NULL);
+	asy_tc_part_release(&part);
+	return r;
 }
 
 static int
@@ -239,9 +264,18 @@ asy_tc_access(struct asy_live *lv, const struct asy_ixit_row *row,
 	am = authmech_of(lv, row);
 	switch (unit) {
 	case 'a':
-		return unit_a(lv, row, am, s, u);
+	case 'f':
+		r = unit_a(lv, row, am, s, u);
+		if (r == 0)
+			r = fold_functions(lv, row, ASY_FN_REFUSED, u);
+		if (r == 0 && unit == 'f')
+			r = fold_functions(lv, row, ASY_FN_FACTORY, u);
+		return r;
 	case 'b':
-		return unit_b(lv, row, am, s, u);
+		r = unit_b(lv, row, am, s, u);
+		if (r == 0 && function_given(lv->dut, row->id))
+			r = fold_functions(lv, row, ASY_FN_GRANTED, u);
+		return r;
 	default:
 		return unit_c(lv, row, am, s, u);
 	}

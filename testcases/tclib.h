@@ -179,11 +179,33 @@ int	asy_tc_login(struct asy_live *lv, const struct asy_surface *s,
 	    const char *user, const char *secret, int key, char *why,
 	    size_t len);
 
-/* 5.5-4-2's units for a 13-SoftServ row: 'a' unauthenticated and wrong
- * credentials refused, 'b' the lab's credential accepted, 'c' the
- * authentication is the declared one. */
+/* 5.5-4-2's units for a 13-SoftServ row: 'a' unauthenticated, wrong
+ * and under-privileged requests refused, 'b' the lab's credential
+ * accepted, 'c' the authentication is the declared one; 'f' 5.5-5-2 a:
+ * 'a' and the factory state (asy_tc_functions()). */
 int	asy_tc_access(struct asy_live *lv, const struct asy_ixit_row *row,
 	    char unit, struct asy_unit_result *u);
+
+/*
+ * The lab's <function> requests of a 13-SoftServ row (tcpriv.c), each
+ * tried once for the run without credentials, with a wrong password, with
+ * the DUT's limited credential (privilege="admin" functions) and with the
+ * admin's; after one factory reset for the run (<control action="reset">,
+ * else <erase><delete>) the changes="yes" ones again without credentials
+ * and with a wrong password.  Sets u as a part to fold: ASY_FN_REFUSED
+ * (5.5-4-2 a: FAIL naming each attempt that got in, its status line and
+ * first bytes escaped; INCONCLUSIVE for no answer, another status, or an
+ * admin not granted), ASY_FN_GRANTED (5.5-4-2 b), ASY_FN_FACTORY (5.5-5-2
+ * a's factory state).  Without a function, or a reset, u is a PASS that
+ * says what was not tried.  0 or a negative harness error.
+ */
+enum asy_fn_part {
+	ASY_FN_REFUSED,
+	ASY_FN_GRANTED,
+	ASY_FN_FACTORY,
+};
+int	asy_tc_functions(struct asy_live *lv, const struct asy_ixit_row *row,
+	    enum asy_fn_part what, struct asy_unit_result *u);
 
 /* A communication mechanism (11-ComMech row): its port from the protocol
  * text, then asy_tc_channel() with the row's words; sensitive -1: the

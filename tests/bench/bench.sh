@@ -358,6 +358,12 @@ state_weak() {
 	if [ ! -s "$st/etc/lighttpd.user" ]; then
 		(umask 077 && printf 'admin:admin\n' >"$st/etc/lighttpd.user")
 	fi
+	# The "viewer" web account (5.5-4-2 a: a valid user, so it reaches
+	# the settings too); its password is the lab's credential file.
+	secret "$st/viewer.pass"
+	grep -q '^viewer:' "$st/etc/lighttpd.user" ||
+	    (umask 077 && printf 'viewer:%s\n' "$(cat "$st/viewer.pass")" \
+	    >>"$st/etc/lighttpd.user") || die "weak: cannot add the viewer"
 	render weak/lighttpd.conf "$st" "$st/etc/lighttpd.conf"
 	render weak/mosquitto.conf "$st" "$st/etc/mosquitto.conf"
 	render weak/snmpd.conf "$st" "$st/etc/snmpd.conf"
@@ -448,6 +454,11 @@ state_hardened() {
 	[ -s "$st/etc/htpasswd" ] || (umask 027 && printf 'admin:%s\n' \
 	    "$(openssl passwd -6 -stdin <"$st/web.pass")" >"$st/etc/htpasswd") ||
 	    die "hardened: cannot write htpasswd"
+	# The "viewer" account sees the status pages, never /admin/.
+	secret "$st/viewer.pass"
+	grep -q '^viewer:' "$st/etc/htpasswd" || (umask 027 &&
+	    printf 'viewer:%s\n' "$(openssl passwd -6 -stdin <"$st/viewer.pass")" \
+	    >>"$st/etc/htpasswd") || die "hardened: cannot add the viewer"
 	chgrp www-data "$st/etc/htpasswd"
 	# MQTT: mosquitto's own PBKDF2 hash.
 	if [ ! -s "$st/etc/mosquitto.passwd" ]; then

@@ -727,6 +727,42 @@ static const struct lc_case cases[] = {
 	{ .name = "update-wait-zero",
 	  .edit = { { "wait=\"45\"", "wait=\"0\"" } },
 	  .expect = { AT(UPD, "wait 0 of <update> is out of range") } },
+	/* ---- <function>, <uses privilege> (5.5-4-2, 5.5-5-2 a) ---- */
+	{ .name = "function-via-ssh",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <function "
+	      "service=\"SoftServ-Web\" via=\"ssh\" credential=\"root-file\">"
+	      "setname x</function>\n  </dut>" } },
+	  .expect = { AT("<function ", "assay sends functions over HTTP only") } },
+	{ .name = "function-names-limited",
+	  .edit = { { "<uses credential=\"admin\"/>", "<uses credential="
+	      "\"admin\" for=\"AuthMech-Web\" privilege=\"limited\"/>" },
+	    { "</update>\n  </dut>", "</update>\n    <function service="
+	      "\"SoftServ-Web\" via=\"http\" credential=\"admin\">/api/name"
+	      "</function>\n  </dut>" } },
+	  .expect = { AT("<function ", "which the DUT uses as a limited one") } },
+	{ .name = "function-url-placeholder",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <function "
+	      "service=\"SoftServ-Web\" via=\"http\">/api/name?n={url}"
+	      "</function>\n  </dut>" } },
+	  .expect = { AT("<function ", "'{url}' in <function> is not a "
+	      "placeholder assay knows; use {token}") } },
+	{ .name = "function-empty",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <function "
+	      "service=\"SoftServ-Web\" via=\"http\"/>\n  </dut>" } },
+	  .expect = { AT("<function ", "<function via=\"http\"> is empty") } },
+	{ .name = "function-no-service",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <function "
+	      "via=\"http\">/api/name</function>\n  </dut>" } },
+	  .expect = { AT("<function ", "service") } },
+	{ .name = "function-changes-maybe",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <function "
+	      "service=\"SoftServ-Web\" via=\"http\" changes=\"maybe\">"
+	      "/api/name</function>\n  </dut>" } },
+	  .expect = { AT("<function ", "maybe") } },
+	{ .name = "uses-privilege-guest",
+	  .edit = { { "<uses credential=\"admin\"/>", "<uses credential="
+	      "\"admin\" privilege=\"guest\"/>" } },
+	  .expect = { AT("<uses credential=\"admin\"", "guest") } },
 #undef UPD
 };
 
