@@ -520,6 +520,8 @@ load_secrets(struct asy_live *lv)
 			s->cred = o->creds[i];
 			s->unit = o == t ? NULL : o;
 			s->cred_for = o->cred_for[i];
+			s->limited = o->cred_limited != NULL &&
+			    o->cred_limited[i];
 			r = asy_lab_secret(s->cred, &s->secret);
 			if (r == ASY_E_NOMEM)
 				return r;

@@ -74,6 +74,9 @@ struct asy_live {
 		const char	*cred_for;	/* the IXIT rows it is for
 						   (space separated), or
 						   NULL: any */
+		int		 limited;	/* privilege="limited": an
+						   account the lab made, not
+						   pre-installed */
 	}			*secrets;
 	size_t			 n_secrets;
 	/* The DUT's serial console (console.h), opened at asy_live_open()

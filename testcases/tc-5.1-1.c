@@ -128,7 +128,7 @@ compare_units(const struct asy_live *lv, struct asy_buf *found,
 		const struct asy_live_secret *o = &lv->secrets[j];
 		size_t k;
 
-		if (o->unit == NULL)
+		if (o->unit == NULL || o->limited)
 			continue;
 		for (k = 0; k < n_units && seen[k] != o->unit; k++)
 			;
@@ -140,9 +140,9 @@ compare_units(const struct asy_live *lv, struct asy_buf *found,
 			const struct asy_live_secret *m = &lv->secrets[i];
 			const char *why;
 
-			if (m->unit != NULL || m->cred->ssh_key ||
-			    m->secret == NULL || !same_use(m->cred_for,
-			    o->cred_for))
+			if (m->unit != NULL || m->limited ||
+			    m->cred->ssh_key || m->secret == NULL ||
+			    !same_use(m->cred_for, o->cred_for))
 				continue;
 			if (o->secret == NULL) {
 				(void)asy_buf_printf(cmp, "%scredential %s of "
@@ -218,7 +218,7 @@ unit_c(struct asy_live *lv, const struct asy_plan_unit *pu,
 		const struct asy_live_secret *sec = &lv->secrets[i];
 		const char *why;
 
-		if (sec->unit != NULL || sec->cred->ssh_key ||
+		if (sec->unit != NULL || sec->limited || sec->cred->ssh_key ||
 		    sec->secret == NULL)
 			continue;
 		why = rule_broken(lv, sec->secret, ua);
