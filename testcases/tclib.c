@@ -921,6 +921,56 @@ probe_mqtt(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 	    "an anonymous client is refused");
 }
 
+/* CoAP over UDP: a GET of /.well-known/core without credentials; 4.01
+ * (Unauthorized) or 4.03 (Forbidden) ask for authorization (an OSCORE or
+ * DTLS identity, not a password), a 2.xx answers anyone. */
+static void
+probe_coap(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
+{
+	struct asy_coap_answer a;
+	char why[200], code[16];
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	if (strcmp(s->o->proto, "udp") != 0) {
+		asy_tc_log(t, "%s/%u: no prober for CoAP over TCP",
+		    s->o->proto, s->port);
+		return;
+	}
+	r = asy_coap_get(asy_tc_addr(lv), s->port, "/.well-known/core",
+	    lv->lab->budget.timeout_ms, 4096, &a, why, sizeof(why));
+	if (r != 1) {
+		asy_tc_log(t, "coap udp/%u: GET /.well-known/core: %s",
+		    s->port, r == 0 ? why : asy_strerror(r));
+		s->note = asy_strdup_printf("no CoAP answer to GET "
+		    "/.well-known/core: %s", r == 0 ? why : asy_strerror(r));
+		asy_coap_answer_release(&a);
+		return;
+	}
+	asy_coap_code_str(a.code, code, sizeof(code));
+	asy_tc_log(t, "coap udp/%u: GET /.well-known/core without "
+	    "credentials: %s", s->port, code);
+	s->probed = 1;
+	if (a.code >> 5 == 2) {
+		s->auth = 0;
+		snprintf(s->method, sizeof(s->method), "none (CoAP answers "
+		    "anyone)");
+		s->note = asy_strdup_printf("a CoAP GET of /.well-known/core "
+		    "without credentials is answered (%s)", code);
+	} else if (a.code == (4 << 5 | 1) || a.code == (4 << 5 | 3)) {
+		s->auth = 1;
+		snprintf(s->method, sizeof(s->method), "CoAP authorization "
+		    "(%s)", code);
+		s->note = asy_strdup_printf("a CoAP GET without credentials "
+		    "is refused (%s)", code);
+	} else {
+		s->probed = 0;
+		s->note = asy_strdup_printf("a CoAP GET of /.well-known/core "
+		    "got %s", code);
+	}
+	asy_coap_answer_release(&a);
+}
+
 static void
 probe_snmp(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 {
@@ -1104,6 +1154,9 @@ asy_tc_surfaces(struct asy_live *lv, struct asy_surface **out, size_t *n_out)
 			break;
 		case ASY_PK_SNMP:
 			probe_snmp(lv, s, &t);
+			break;
+		case ASY_PK_COAP:
+			probe_coap(lv, s, &t);
 			break;
 		default:
 			asy_tc_log(&t, "%s/%u: no prober for %s", o->proto, o->port,
@@ -1602,6 +1655,11 @@ asy_tc_surface_of(struct asy_live *lv, const struct asy_ixit_row *row)
 
 	if (asy_tc_surfaces(lv, &s, &n) < 0)
 		return NULL;
+	/* A row may name several ports (CoAP over UDP and TCP): the one
+	 * whose authentication could be told first. */
+	for (size_t i = 0; i < n; i++)
+		if (s[i].o->row == row && s[i].auth != -1)
+			return &s[i];
 	for (size_t i = 0; i < n; i++)
 		if (s[i].o->row == row)
 			return &s[i];
