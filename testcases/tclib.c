@@ -74,6 +74,7 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	free(tc->con_transcript);
 	asy_tc_outages_free(tc->outages);
 	asy_tc_erase_free(tc->erase);
+	asy_tc_credchg_free(tc->credchg);
 	asy_tc_wifi_release(tc);
 	free(tc);
 }

@@ -43,6 +43,8 @@ struct asy_tc_state {
 	 * (tc-5.11-1.c), each done once. */
 	struct asy_tc_outages	*outages;
 	struct asy_tc_erase	*erase;
+	/* The credential changes (tc-5.1-4.c), one per mechanism. */
+	struct asy_tc_credchg	*credchg;
 	/* The Wi-Fi onboarding capture, analysed once (tcwifi.c). */
 	int			 wifi_done;
 	int			 wifi_err;	/* why there is no analysis */
@@ -55,6 +57,7 @@ struct asy_tc_state {
 
 void	asy_tc_outages_free(struct asy_tc_outages *o);
 void	asy_tc_erase_free(struct asy_tc_erase *e);
+void	asy_tc_credchg_free(struct asy_tc_credchg *c);
 
 /*
  * The DUT's Wi-Fi onboarding capture (the lab's <dut><wifi>), listened to
