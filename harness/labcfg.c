@@ -213,6 +213,13 @@ dut_release(struct asy_lab_dut *t)
 		step_release(&t->functions[i].req);
 	}
 	free(t->functions);
+	for (size_t i = 0; i < t->n_credchanges; i++) {
+		free(t->credchanges[i].mechanism);
+		step_release(&t->credchanges[i].change);
+		step_release(&t->credchanges[i].check);
+		step_release(&t->credchanges[i].restore);
+	}
+	free(t->credchanges);
 	if (t->wifi != NULL) {
 		free(t->wifi->capture);
 		free(t->wifi->ssid);
@@ -1524,12 +1531,51 @@ erase_step(const char *name)
 	    strcmp(name, "delete") == 0 || strcmp(name, "function") == 0;
 }
 
+/* The steps of <credential-change>: {old} and {new} in <change> and
+ * <restore>, nothing in <check>. */
+static int
+credchange_step(const char *name)
+{
+	return strcmp(name, "change") == 0 || strcmp(name, "check") == 0 ||
+	    strcmp(name, "restore") == 0;
+}
+
+static void
+check_cc_placeholders(struct loader *L, const struct asy_xnode *n,
+    const char *text)
+{
+	int check = strcmp(n->name, "check") == 0;
+
+	for (const char *p = strchr(text, '{'); p != NULL;
+	    p = strchr(p + 1, '{')) {
+		if (!check && (strncmp(p, "{old}", 5) == 0 ||
+		    strncmp(p, "{new}", 5) == 0))
+			continue;
+		if (check)
+			LERR(L, n->line, "'%.16s' in <check> is not replaced; "
+			    "<check> is made with the credential's user and "
+			    "the value assay tries, so write the request out",
+			    p);
+		else
+			LERR(L, n->line, "'%.16s' in <%s> is not a "
+			    "placeholder assay knows; use {new} (the value "
+			    "assay makes for the run) or {old} (the lab's)",
+			    p, n->name);
+		return;
+	}
+}
+
 /* Placeholders in a step's text: {url} and {ca}, or {token}. */
 static void
 check_placeholders(struct loader *L, const struct asy_xnode *n,
     const char *text)
 {
 	int erase = erase_step(n->name);
+
+	if (credchange_step(n->name)) {
+		check_cc_placeholders(L, n, text);
+		return;
+	}
 
 	for (const char *p = strchr(text, '{'); p != NULL;
 	    p = strchr(p + 1, '{')) {
@@ -1961,6 +2007,132 @@ load_functions(struct loader *L, const struct asy_xnode *dn,
 	}
 }
 
+/* Does the step's text (or one of its arguments) hold what? */
+static int
+step_has(const struct asy_lab_step *st, const char *what)
+{
+	if (st->text != NULL && strstr(st->text, what) != NULL)
+		return 1;
+	for (size_t i = 0; i < st->argc; i++)
+		if (strstr(st->argv[i], what) != NULL)
+			return 1;
+	return 0;
+}
+
+/* One <credential-change>: 5.1-4-2 for an IXIT 1-AuthMech row. */
+static void
+load_credchange(struct loader *L, const struct asy_xnode *n,
+    struct asy_lab_dut *t, struct asy_lab_credchange *cc)
+{
+	static const char *const names[] = { "change", "check", "restore" };
+	struct asy_lab_step *steps[] = { &cc->change, &cc->check,
+	    &cc->restore };
+	unsigned long settle = 10;
+	const char *v;
+
+	cc->line = n->line;
+	cc->mechanism = ldup(L, asy_xnode_attr(n, "mechanism"));
+	get_num(L, n, "settle", 0, 600, "0 to 600 (seconds)", &settle);
+	cc->settle_ms = settle * 1000;
+	v = asy_xnode_attr(n, "credential");
+	if (v != NULL) {
+		cc->cred = find_cred(L->lab, v);
+		if (cc->cred == NULL)
+			LERR(L, n->line, "<credential-change> changes "
+			    "credential '%s', which is not defined; add "
+			    "<credential id=\"%s\" .../> or fix the ID", v, v);
+		else if (!dut_uses(t, cc->cred))
+			LERR(L, n->line, "<credential-change> changes "
+			    "credential %s, but DUT %s has no <uses "
+			    "credential=\"%s\"/>; add it", v, t->name, v);
+		else if (cc->cred->ssh_key || cc->cred->user == NULL)
+			LERR(L, n->line, "<credential-change> changes "
+			    "credential %s, which is not a password with a "
+			    "user; name the password credential of the "
+			    "mechanism (a key is not an authentication value "
+			    "assay can make)", v);
+	}
+	/* The check is made as the changed credential unless it says. */
+	cc->check.cred = cc->cred;
+	for (size_t i = 0; i < ASY_ELEMENTSOF(names); i++) {
+		if (asy_xnode_child(n, names[i]) == NULL) {
+			LERR(L, n->line, "<credential-change> for %s has no "
+			    "<%s>; it needs <change>, <check> and <restore>",
+			    cc->mechanism ? cc->mechanism : "?", names[i]);
+			continue;
+		}
+		load_step(L, n, names[i], t, steps[i]);
+	}
+	if (cc->check.line != 0 && cc->check.cred != cc->cred)
+		LERR(L, cc->check.line, "<check> names credential %s, but "
+		    "the credential changed is %s; leave credential= out "
+		    "(the check is made with the changed credential)",
+		    cc->check.cred != NULL ? cc->check.cred->id : "?",
+		    cc->cred != NULL ? cc->cred->id : "?");
+	if (cc->check.via != ASY_VIA_NONE && cc->check.via != ASY_VIA_HTTP &&
+	    cc->check.via != ASY_VIA_SSH)
+		LERR(L, cc->check.line, "<check via=\"%s\">: a check is a "
+		    "login the device judges; use via=\"http\" (a GET that "
+		    "needs the credential) or via=\"ssh\" (a login and a "
+		    "command)", asy_xnode_attr(asy_xnode_child(n, "check"),
+		    "via"));
+	if (cc->change.line != 0 && cc->change.via != ASY_VIA_NONE &&
+	    !step_has(&cc->change, "{new}"))
+		LERR(L, cc->change.line, "<change> does not use {new}; put "
+		    "{new} where the new value goes (assay makes it for the "
+		    "run)");
+	if (cc->restore.line != 0 && cc->restore.via != ASY_VIA_NONE &&
+	    !step_has(&cc->restore, "{old}"))
+		LERR(L, cc->restore.line, "<restore> does not use {old}; put "
+		    "{old} where the lab's value goes, so that the lab's "
+		    "credential works again after the test");
+}
+
+/* <credential-change>, at most one per mechanism. */
+static void
+load_credchanges(struct loader *L, const struct asy_xnode *dn,
+    struct asy_lab_dut *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < dn->n_children; i++)
+		if (strcmp(dn->children[i].name, "credential-change") == 0)
+			n++;
+	if (n == 0)
+		return;
+	t->credchanges = calloc(n, sizeof(*t->credchanges));
+	if (t->credchanges == NULL) {
+		L->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < dn->n_children; i++) {
+		const struct asy_xnode *c = &dn->children[i];
+		const char *mech = asy_xnode_attr(c, "mechanism");
+		const struct asy_lab_credchange *prev;
+
+		if (strcmp(c->name, "credential-change") != 0 || mech == NULL)
+			continue;
+		prev = asy_lab_credchange_for(t, mech);
+		if (prev != NULL) {
+			LERR(L, c->line, "DUT %s has a second "
+			    "<credential-change> for %s (the first is on line "
+			    "%lu); keep one", t->name, mech, prev->line);
+			continue;
+		}
+		load_credchange(L, c, t, &t->credchanges[t->n_credchanges++]);
+	}
+}
+
+const struct asy_lab_credchange *
+asy_lab_credchange_for(const struct asy_lab_dut *dut, const char *mech_id)
+{
+	for (size_t i = 0; i < dut->n_credchanges; i++)
+		if (dut->credchanges[i].mechanism != NULL &&
+		    strcmp(dut->credchanges[i].mechanism, mech_id) == 0)
+			return &dut->credchanges[i];
+	return NULL;
+}
+
 static void
 load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 {
@@ -2062,6 +2234,7 @@ load_dut(struct loader *L, const struct asy_xnode *dn, struct asy_lab_dut *t)
 	load_resilience(L, dn, t);
 	load_erase(L, dn, t);
 	load_functions(L, dn, t);
+	load_credchanges(L, dn, t);
 }
 
 static void

@@ -148,6 +148,26 @@ struct asy_lab_erase {
 };
 
 /*
+ * 5.1-4-2: the authentication value of one IXIT 1-AuthMech row changed
+ * the documented way (<credential-change>).  <change> sets the value of
+ * the lab's credential to {new}, a value assay makes for the run;
+ * <check> is a request that needs the credential (an HTTP GET, or an SSH
+ * login and a command), made with its user and, in turn, the old and the
+ * new value; <restore> sets the value back to {old}, the lab's.  A step
+ * whose credential= is the changed one logs in with the value the device
+ * has at that moment.  {old} and {new} are secrets: never logged.
+ */
+struct asy_lab_credchange {
+	char		*mechanism;	/* IXIT 1-AuthMech row ID */
+	const struct asy_lab_cred *cred;	/* the credential changed:
+					   a password with a user */
+	unsigned long	 settle_ms;	/* settle="S": how long the new value
+					   may take to work; 10 s */
+	struct asy_lab_step change, check, restore;
+	unsigned long	 line;
+};
+
+/*
  * Where the DUT's Wi-Fi onboarding is seen (<dut><wifi>): a monitor-mode
  * interface of the lab, listened to for seconds (never sending), or a
  * capture file the lab recorded with its own sniffer.  Which network is
@@ -213,6 +233,8 @@ struct asy_lab_dut {
 	struct asy_lab_erase erase;	/* <erase>: 5.11-1-2 */
 	struct asy_lab_function *functions;	/* <function>s: 5.5-4-2 */
 	size_t		 n_functions;
+	struct asy_lab_credchange *credchanges;	/* 5.1-4-2 */
+	size_t		 n_credchanges;
 	struct asy_lab_wifi *wifi;	/* onboarding source, or NULL */
 	unsigned long	 line;
 };
@@ -298,6 +320,11 @@ const struct asy_lab_cmd *asy_lab_cmd(const struct asy_lab_dut *dut,
 /* The update session of dut for IXIT 7-UpdMech row mech_id, or NULL. */
 const struct asy_lab_update *asy_lab_update_for(const struct asy_lab_dut *dut,
 	    const char *mech_id);
+
+/* The <credential-change> of dut for IXIT 1-AuthMech row mech_id, or
+ * NULL. */
+const struct asy_lab_credchange *asy_lab_credchange_for(
+	    const struct asy_lab_dut *dut, const char *mech_id);
 
 /* The credential of dut for IXIT authentication row row_id (one whose
  * for= names it, else one without for=), of the kind asked (ssh_key 0 a

@@ -718,6 +718,46 @@ remember_secret(struct asy_serial *s, const void *p, size_t n)
 }
 
 int
+asy_serial_add_secret(struct asy_serial *s, const char *secret)
+{
+	return remember_secret(s, secret, strlen(secret));
+}
+
+/* What we send, with every secret remembered so far masked. */
+static void
+log_sent(struct asy_serial *s, const char *p, size_t n)
+{
+	struct asy_buf b;
+	size_t i = 0;
+
+	if (s->n_secrets == 0 || (s->tb == NULL && s->tf == NULL)) {
+		log_line(s, asy_now_ms(), '>', p, n, 0);
+		return;
+	}
+	asy_buf_init(&b, 4 * MAX_LINE);
+	while (i < n) {
+		size_t k = 0;
+
+		for (size_t j = 0; j < s->n_secrets && k == 0; j++) {
+			size_t m = strlen(s->secrets[j]);
+
+			if (m <= n - i && memcmp(p + i, s->secrets[j], m) == 0)
+				k = m;
+		}
+		if (k > 0) {
+			asy_buf_puts(&b, MASK);
+			i += k;
+		} else
+			asy_buf_putc(&b, p[i++]);
+	}
+	log_line(s, asy_now_ms(), '>', b.data != NULL ? b.data : "",
+	    b.len, 0);
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.len);
+	asy_buf_release(&b);
+}
+
+int
 asy_serial_write(struct asy_serial *s, const void *p, size_t n, int secret,
     unsigned long timeout_ms)
 {
@@ -736,7 +776,7 @@ asy_serial_write(struct asy_serial *s, const void *p, size_t n, int secret,
 		log_line(s, asy_now_ms(), '>', MASK " (secret)",
 		    strlen(MASK " (secret)"), 1);
 	} else
-		log_line(s, asy_now_ms(), '>', p, n, 0);
+		log_sent(s, p, n);
 	while (done < n) {
 		struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
 		ssize_t w;

@@ -120,6 +120,10 @@ int	asy_serial_write(struct asy_serial *s, const void *p, size_t n,
 /* The same for a C string. */
 int	asy_serial_puts(struct asy_serial *s, const char *str, int secret,
 	    unsigned long timeout_ms);
+/* Remember secret (a C string, e.g. a password put into a command) as
+ * if it had been sent with secret set: from now on it is masked in what
+ * is sent and in what the device echoes.  0 or ASY_E_NOMEM. */
+int	asy_serial_add_secret(struct asy_serial *s, const char *secret);
 
 /* Hold the line in break for ms milliseconds (0: 250; at most 10 s),
  * never waiting for the output to drain.  0, ASY_E_CLOSED or ASY_E_IO. */

@@ -10,6 +10,7 @@
 
 extern const struct asy_testcase asy_tc_5_1_1_2, asy_tc_5_1_1_2_v2;
 extern const struct asy_testcase asy_tc_5_1_3_2;
+extern const struct asy_testcase asy_tc_5_1_4_2, asy_tc_5_1_4_2_v2;
 extern const struct asy_testcase asy_tc_5_1_5_2, asy_tc_5_1_5_2_v2;
 extern const struct asy_testcase asy_tc_5_3_1_2, asy_tc_5_3_1_2_v2;
 extern const struct asy_testcase asy_tc_5_3_2_2, asy_tc_5_3_2_2_v2;
@@ -34,6 +35,8 @@ const struct asy_testcase *const asy_testcases[] = {
 	&asy_tc_5_1_1_2,
 	&asy_tc_5_1_1_2_v2,
 	&asy_tc_5_1_3_2,
+	&asy_tc_5_1_4_2,
+	&asy_tc_5_1_4_2_v2,
 	&asy_tc_5_1_5_2,
 	&asy_tc_5_1_5_2_v2,
 	&asy_tc_5_3_1_2,

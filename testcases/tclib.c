@@ -77,6 +77,7 @@ asy_tc_state_free(struct asy_tc_state *tc)
 	asy_tc_outages_free(tc->outages);
 	asy_tc_erase_free(tc->erase);
 	asy_tc_priv_free(tc->priv);
+	asy_tc_credchg_free(tc->credchg);
 	asy_tc_wifi_release(tc);
 	free(tc);
 }

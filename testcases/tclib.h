@@ -267,18 +267,30 @@ int	asy_tc_update(struct asy_live *lv, const struct asy_ixit_row *mech,
 	    enum asy_upd_unit what, struct asy_unit_result *u);
 
 /*
- * A step of the lab config (<update>, <resilience>, <erase>): an HTTP GET
- * to the DUT, a command over SSH (a session kept in *ssh, opened on first
- * use, closed by the caller) or on the serial console (logging in with the
- * step's credential at a prompt), or a command on the lab's side.  {url},
- * {ca} and {token} in its text become sub's values.  What it printed goes
- * to out (at most ASY_TC_STEP_OUT_MAX).  0 when it ran and succeeded (HTTP
- * 2xx, exit status 0), else <0 with why.
+ * A step of the lab config (<update>, <resilience>, <erase>,
+ * <credential-change>): an HTTP GET to the DUT, a command over SSH (a
+ * session kept in *ssh, opened on first use, closed by the caller) or on
+ * the serial console (logging in with the step's credential at a prompt),
+ * or a command on the lab's side.  {url}, {ca}, {token}, {old} and {new}
+ * in its text become sub's values.  What it printed goes to out (at most
+ * ASY_TC_STEP_OUT_MAX).  0 when it ran and succeeded (HTTP 2xx, exit
+ * status 0), else <0 with why: ASY_E_PROTO when the device answered with
+ * a failure (another HTTP status, an exit status), ASY_E_REFUSED when it
+ * refused the login.
  */
 #define ASY_TC_STEP_OUT_MAX	((size_t)16 << 10)
 struct asy_ssh;
 struct asy_tc_subst {
 	const char	*url, *ca, *token;
+	/* <credential-change> (5.1-4-2): {old} and {new} (secrets: the
+	 * serial console's transcript masks them); a step whose credential
+	 * is as logs in with secret instead of the lab's value; *refused
+	 * (when not NULL) is set to 1 when the device refused the login
+	 * (HTTP 401 or 403, SSH or console authentication refused). */
+	const char	*old, *new;
+	const struct asy_lab_cred *as;
+	const char	*secret;
+	int		*refused;
 };
 int	asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 	    const struct asy_tc_subst *sub, struct asy_ssh **ssh,

@@ -45,6 +45,8 @@ struct asy_tc_state {
 	struct asy_tc_erase	*erase;
 	/* The <function> attempts and the factory reset (tcpriv.c). */
 	struct asy_tc_priv	*priv;
+	/* The credential changes (tc-5.1-4.c), one per mechanism. */
+	struct asy_tc_credchg	*credchg;
 	/* The Wi-Fi onboarding capture, analysed once (tcwifi.c). */
 	int			 wifi_done;
 	int			 wifi_err;	/* why there is no analysis */
@@ -58,6 +60,7 @@ struct asy_tc_state {
 void	asy_tc_outages_free(struct asy_tc_outages *o);
 void	asy_tc_erase_free(struct asy_tc_erase *e);
 void	asy_tc_priv_free(struct asy_tc_priv *p);
+void	asy_tc_credchg_free(struct asy_tc_credchg *c);
 
 /*
  * The DUT's Wi-Fi onboarding capture (the lab's <dut><wifi>), listened to

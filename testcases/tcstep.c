@@ -1,7 +1,8 @@
 /*
- * Steps the lab config gives for a DUT (<update>, <resilience>, <erase>):
- * an HTTP request, a command over SSH or on the serial console, or a
- * command on the lab's side, with {url}, {ca} and {token} filled in.
+ * Steps the lab config gives for a DUT (<update>, <resilience>, <erase>,
+ * <credential-change>): an HTTP request, a command over SSH or on the
+ * serial console, or a command on the lab's side, with {url}, {ca},
+ * {token}, {old} and {new} filled in.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,15 @@
 #include "error.h"
 #include "httpc.h"
 #include "proc.h"
+#include "serial.h"
 #include "sshc.h"
 #include "tclib.h"
 #include "tcstate.h"
 
 #define STEP_OUT_MAX	ASY_TC_STEP_OUT_MAX
 
-/* Replace {url}, {ca} and {token} in text; pct: percent-encode them (an
- * HTTP target).  A placeholder without a value is left as it is. */
+/* Replace {url}, {ca}, {token}, {old} and {new} in text; pct:
+ * percent-encode them (an HTTP target).  A placeholder without a value is left as it is. */
 static char *
 expand(const char *text, const struct asy_tc_subst *sub, int pct)
 {
@@ -39,6 +41,12 @@ expand(const char *text, const struct asy_tc_subst *sub, int pct)
 		    sub->token != NULL) {
 			val = sub->token;
 			skip = 7;
+		} else if (strncmp(p, "{old}", 5) == 0 && sub->old != NULL) {
+			val = sub->old;
+			skip = 5;
+		} else if (strncmp(p, "{new}", 5) == 0 && sub->new != NULL) {
+			val = sub->new;
+			skip = 5;
 		}
 		if (val == NULL) {
 			if (asy_buf_putc(&b, *p++) < 0)
@@ -78,7 +86,9 @@ asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 	int r = 0, err = 0;
 
 	*why = '\0';
-	if (st->cred != NULL) {
+	if (st->cred != NULL && sub->as == st->cred && sub->secret != NULL)
+		secret = sub->secret;
+	else if (st->cred != NULL) {
 		secret = asy_live_secret(lv, st->cred, &err);
 		if (secret == NULL) {
 			snprintf(why, len, "the secret of credential %s cannot "
@@ -112,6 +122,12 @@ asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 				snprintf(why, len, "HTTP status %ld", resp.status);
 				r = ASY_E_PROTO;
 			}
+			if (st->cred != NULL && (resp.status == 401 ||
+			    resp.status == 403)) {
+				r = ASY_E_REFUSED;
+				if (sub->refused != NULL)
+					*sub->refused = 1;
+			}
 			asy_http_resp_release(&resp);
 		}
 		asy_http_free(h);
@@ -140,6 +156,8 @@ asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 					    r == 0 ? "refused" : asy_strerror(r));
 					asy_ssh_close(*ssh);
 					*ssh = NULL;
+					if (r == 0 && sub->refused != NULL)
+						*sub->refused = 1;
 					r = r < 0 ? r : ASY_E_REFUSED;
 					break;
 				}
@@ -184,11 +202,22 @@ asy_tc_step(struct asy_live *lv, const struct asy_lab_step *st,
 			    secret, st->timeout_ms);
 			if (r == ASY_E_PROTO)	/* no prompt: at a shell */
 				r = 0;
-			else if (r == ASY_E_REFUSED)
+			else if (r == ASY_E_REFUSED) {
 				snprintf(why, len, "the console refused "
 				    "credential %s; check the lab config",
 				    st->cred->id);
+				if (sub->refused != NULL)
+					*sub->refused = 1;
+			}
 		}
+		/* {old} and {new} are masked in the console's transcript,
+		 * in what is sent and in what the device echoes. */
+		if (r == 0 && sub->old != NULL)
+			r = asy_serial_add_secret(asy_console_serial(
+			    lv->console), sub->old);
+		if (r == 0 && sub->new != NULL)
+			r = asy_serial_add_secret(asy_console_serial(
+			    lv->console), sub->new);
 		if (r == 0)
 			r = asy_console_exec(lv->console, text, st->timeout_ms,
 			    STEP_OUT_MAX, &output, &status);

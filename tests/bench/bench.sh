@@ -450,8 +450,9 @@ state_hardened() {
 
 	# The files the daemons check passwords against are made once: the
 	# secrets do not change while the device is up.
-	# Web: a SHA-512 crypt hash, readable by the www-data worker only.
-	[ -s "$st/etc/htpasswd" ] || (umask 027 && printf 'admin:%s\n' \
+	# Web: a SHA-512 crypt hash, the www-data worker's only: it reads it
+	# at every login and /admin/passwd.cgi replaces it (5.1-4-2).
+	[ -s "$st/etc/htpasswd" ] || (umask 077 && printf 'admin:%s\n' \
 	    "$(openssl passwd -6 -stdin <"$st/web.pass")" >"$st/etc/htpasswd") ||
 	    die "hardened: cannot write htpasswd"
 	# The "viewer" account sees the status pages, never /admin/.
@@ -459,7 +460,8 @@ state_hardened() {
 	grep -q '^viewer:' "$st/etc/htpasswd" || (umask 027 &&
 	    printf 'viewer:%s\n' "$(openssl passwd -6 -stdin <"$st/viewer.pass")" \
 	    >>"$st/etc/htpasswd") || die "hardened: cannot add the viewer"
-	chgrp www-data "$st/etc/htpasswd"
+	# Settings > Password (admin/passwd.cgi, as www-data) rewrites it.
+	chown www-data:www-data "$st/etc/htpasswd" && chmod 0600 "$st/etc/htpasswd"
 	# MQTT: mosquitto's own PBKDF2 hash.
 	if [ ! -s "$st/etc/mosquitto.passwd" ]; then
 		(umask 077 && printf 'device:%s\n' "$(cat "$st/mqtt.pass")" \

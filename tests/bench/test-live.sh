@@ -276,6 +276,8 @@ expect "$rep" weak 5.9-3-2 a - FAIL "without backing off"
 expect "$rep" weak 5.9-3-2 a - FAIL "198.18.1.1 tcp/9"
 expect "$rep" weak 5.11-1-2 a - PASS "<read> showed it"
 expect "$rep" weak 5.11-1-2 c - FAIL "is still there after the declared erase function"
+expect "$rep" weak 5.1-4-2 a AuthMech-WebUI PASS "changed the documented way"
+expect "$rep" weak 5.1-4-2 b AuthMech-WebUI FAIL "old value of AuthMech-WebUI is still accepted, and the new one is refused"
 expect "$rep" weak 5.3-16-2 b - FAIL "the console names \"Model: Generic IPC-V3"
 tr=$(ls "$tmp"/weak/transcripts/*-outages.txt 2>/dev/null | head -1)
 if [ -n "$tr" ] && grep -q "control power-off: power-off (line [0-9]* of the lab config): exit status 0" "$tr" &&
@@ -436,6 +438,9 @@ expect "$rep" hardened 5.9-2-2 a - PASS "check of the local function passed"
 expect "$rep" hardened 5.9-2-2 b - PASS "power: every service answered again"
 expect "$rep" hardened 5.9-3-2 a - PASS "198.18.2.1 tcp/9"
 expect "$rep" hardened 5.11-1-2 c - PASS "shows its factory state again"
+expect "$rep" hardened 5.1-4-2 a AuthMech-Web PASS "changed the documented way"
+expect "$rep" hardened 5.1-4-2 b AuthMech-Web PASS "old value of AuthMech-Web is refused and the new one accepted"
+expect "$rep" hardened 5.1-4-2 a AuthMech-SSH PASS "replaced the key"
 expect "$rep" hardened 5.3-16-2 b - PASS "Model: H1"
 tr=$(ls "$tmp"/hardened/transcripts/*-update-UpdMech-OTA.txt 2>/dev/null | head -1)
 line=$(grep -o "checked on its own [0-9]* times, every [0-9.]* s" "$tr" 2>/dev/null)

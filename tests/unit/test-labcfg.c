@@ -685,6 +685,84 @@ static const struct lc_case cases[] = {
 	      "/api/reset</delete></erase>\n  </dut>" } },
 	  .expect = { AT("<erase>", "'{url}' in <create> is not a "
 	      "placeholder assay knows; use {token}") } },
+	/* ---- <credential-change> (5.1-4-2) ---- */
+#define CC_AT		"</update>\n  </dut>"
+#define CC(attrs, body)	{ CC_AT, "</update>\n    <credential-change " attrs \
+			">" body "</credential-change>\n  </dut>" }
+#define CC_CHANGE	"<change via=\"http\" credential=\"admin\">" \
+			"/passwd?new={new}</change>"
+#define CC_CHECK	"<check via=\"http\">/api/me</check>"
+#define CC_RESTORE	"<restore via=\"http\" credential=\"admin\">" \
+			"/passwd?new={old}</restore>"
+	{ .name = "cc-unknown-credential",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"nobody\"",
+	      CC_CHANGE CC_CHECK CC_RESTORE) },
+	  .expect = { AT("<credential-change ", "changes credential 'nobody', "
+	      "which is not defined") } },
+	{ .name = "cc-credential-not-used",
+	  .edit = { { "    <uses credential=\"root-file\"/>\n", "" },
+	      CC("mechanism=\"AuthMech-Web\" credential=\"root-file\"",
+	      "<change via=\"http\">/passwd?new={new}</change>"
+	      "<check via=\"http\">/api/me</check>"
+	      "<restore via=\"http\">/passwd?new={old}</restore>") },
+	  .expect = { AT("<credential-change ", "DUT hub has no <uses "
+	      "credential=\"root-file\"/>") } },
+	{ .name = "cc-change-without-new",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      "<change via=\"http\" credential=\"admin\">/passwd?new=x"
+	      "</change>" CC_CHECK CC_RESTORE) },
+	  .expect = { AT("<change via", "<change> does not use {new}") } },
+	{ .name = "cc-restore-without-old",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      CC_CHANGE CC_CHECK "<restore via=\"command\"><arg>reset-pw"
+	      "</arg><arg>hub</arg></restore>") },
+	  .expect = { AT("<restore via", "<restore> does not use {old}") } },
+	{ .name = "cc-unknown-placeholder",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      "<change via=\"ssh\" credential=\"root-file\">chpasswd {token} "
+	      "{new}</change>" CC_CHECK CC_RESTORE) },
+	  .expect = { AT("<change via", "'{token} {new}' in <change> is not "
+	      "a placeholder assay knows; use {new}") } },
+	{ .name = "cc-check-placeholder",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      CC_CHANGE "<check via=\"http\">/api/login?p={old}</check>"
+	      CC_RESTORE) },
+	  .expect = { AT("<check via", "'{old}' in <check> is not "
+	      "replaced") } },
+	{ .name = "cc-check-by-command",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      CC_CHANGE "<check via=\"command\"><arg>login</arg></check>"
+	      CC_RESTORE) },
+	  .expect = { AT("<check via", "a check is a login the device "
+	      "judges") } },
+	{ .name = "cc-check-other-credential",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      CC_CHANGE "<check via=\"ssh\" credential=\"root-file\">true"
+	      "</check>" CC_RESTORE) },
+	  .expect = { AT("<check via", "names credential root-file, but the "
+	      "credential changed is admin") } },
+	{ .name = "cc-twice",
+	  .edit = { { CC_AT, "</update>\n    <credential-change mechanism="
+	      "\"AuthMech-Web\" credential=\"admin\">" CC_CHANGE CC_CHECK
+	      CC_RESTORE "</credential-change>\n    <credential-change "
+	      "mechanism=\"AuthMech-Web\" credential=\"admin\" settle=\"1\">"
+	      CC_CHANGE CC_CHECK CC_RESTORE "</credential-change>\n  "
+	      "</dut>" } },
+	  .expect = { AT("settle=\"1\"", "second <credential-change> for "
+	      "AuthMech-Web") } },
+	{ .name = "cc-settle-range",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\" "
+	      "settle=\"601\"", CC_CHANGE CC_CHECK CC_RESTORE) },
+	  .expect = { AT("<credential-change ", "settle 601 of "
+	      "<credential-change> is out of range; use 0 to 600") } },
+	{ .name = "cc-without-restore",
+	  .edit = { CC("mechanism=\"AuthMech-Web\" credential=\"admin\"",
+	      CC_CHANGE CC_CHECK) },
+	  .expect = { AT("<credential-change ", "Expected is ( restore )") } },
+	{ .name = "cc-without-mechanism",
+	  .edit = { CC("credential=\"admin\"", CC_CHANGE CC_CHECK
+	      CC_RESTORE) },
+	  .expect = { AT("<credential-change ", "mechanism") } },
 	{ .name = "resilience-without-controls",
 	  .edit = { { "<dut name=\"sensor\" serial=\"uart\">\n"
 	      "    <declarations ics=\"ics.xml\" ixit=\"ixit.xml\"/>",
@@ -1502,6 +1580,64 @@ START_TEST(test_defaults)
 END_TEST
 
 /* The example labs load cleanly. */
+/* A <credential-change> loads with its steps and the check made as the
+ * changed credential. */
+START_TEST(test_credchange)
+{
+	char *dir = ut_tmpdir(), *path = join(dir, "lab.xml");
+	const struct asy_lab_credchange *cc;
+	const struct asy_lab_dut *t;
+	struct asy_lab *lab;
+	struct asy_buf b;
+
+	asy_buf_init(&b, (size_t)1 << 20);
+	load_base(&b);
+	ck_assert_int_eq(buf_replace(&b, CC_AT, "</update>\n"
+	    "    <credential-change mechanism=\"AuthMech-Web\" "
+	    "credential=\"admin\" settle=\"3\">" CC_CHANGE CC_CHECK
+	    CC_RESTORE "</credential-change>\n"
+	    "    <credential-change mechanism=\"AuthMech-SSH\" "
+	    "credential=\"root-file\"><change via=\"ssh\" credential=\""
+	    "root-file\">chpw {old} {new}</change><check via=\"ssh\">id"
+	    "</check><restore via=\"command\"><arg>reset-pw</arg>"
+	    "<arg>{old}</arg></restore></credential-change>\n  </dut>", 0),
+	    0);
+	copy_src("tests/data/lab/ics.xml", dir, "ics.xml");
+	copy_src("tests/data/lab/ixit.xml", dir, "ixit.xml");
+	ut_write(path, b.data, b.len);
+	lab = load_clean(path, 1);
+	t = asy_lab_dut(lab, "hub");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->n_credchanges, 2);
+	cc = asy_lab_credchange_for(t, "AuthMech-Web");
+	ck_assert_ptr_nonnull(cc);
+	assert_str(cc->cred->id, "admin");
+	ck_assert_uint_eq(cc->settle_ms, 3000);
+	ck_assert_int_eq(cc->change.via, ASY_VIA_HTTP);
+	assert_str(cc->change.text, "/passwd?new={new}");
+	ck_assert_ptr_eq(cc->change.cred, cc->cred);
+	ck_assert_int_eq(cc->check.via, ASY_VIA_HTTP);
+	ck_assert_ptr_eq(cc->check.cred, cc->cred);
+	assert_str(cc->restore.text, "/passwd?new={old}");
+	cc = asy_lab_credchange_for(t, "AuthMech-SSH");
+	ck_assert_ptr_nonnull(cc);
+	ck_assert_uint_eq(cc->settle_ms, 10000);	/* the default */
+	assert_str(cc->cred->id, "root-file");
+	ck_assert_int_eq(cc->check.via, ASY_VIA_SSH);
+	ck_assert_ptr_eq(cc->check.cred, cc->cred);
+	ck_assert_int_eq(cc->restore.via, ASY_VIA_COMMAND);
+	ck_assert_uint_eq(cc->restore.argc, 2);
+	assert_str(cc->restore.argv[1], "{old}");
+	ck_assert_ptr_null(asy_lab_credchange_for(t, "AuthMech-MQTT"));
+	ck_assert_ptr_null(asy_lab_credchange_for(asy_lab_dut(lab, "sensor"),
+	    "AuthMech-Web"));
+	asy_lab_free(lab);
+	asy_buf_release(&b);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_examples)
 {
 	char *path = ut_src("lab-config/examples/physical-lab.xml");
@@ -1913,6 +2049,7 @@ labcfg_suite(void)
 	tcase_add_test(good, test_defaults);
 	tcase_add_test(good, test_wifi_capture);
 	tcase_add_test(good, test_examples);
+	tcase_add_test(good, test_credchange);
 	tcase_add_loop_test(good, test_in_scope, 0,
 	    (int)ASY_ELEMENTSOF(scope_rows));
 	tcase_add_test(good, test_secret);
