@@ -26,7 +26,7 @@ packages=(
 	iproute2 procps util-linux nftables socat openssl curl jq
 	dropbear-bin openssh-server openssh-client
 	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
-	snmpd snmp inetutils-telnetd inetutils-telnet
+	snmpd snmp inetutils-telnetd inetutils-telnet vsftpd
 )
 
 # A fresh Debian 12 has no node: take Debian's (a machine with its own

@@ -55,7 +55,7 @@ declare -A NETNO=([weak]=1 [hardened]=2)
 declare -A VETH=([weak]=asy-weak0 [hardened]=asy-hard0)
 declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 console:pty:- recorder:proc:- uplink:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 ftp:tcp:21 rtsp:tcp:554 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 
@@ -351,6 +351,13 @@ state_weak() {
 	render weak/lighttpd.conf "$st" "$st/etc/lighttpd.conf"
 	render weak/mosquitto.conf "$st" "$st/etc/mosquitto.conf"
 	render weak/snmpd.conf "$st" "$st/etc/snmpd.conf"
+	# FTP (vsftpd, PAM against the namespace's admin/admin) and RTSP
+	# (Basic with the same admin/admin).
+	install -d -m 0755 "$st/empty"
+	render weak/vsftpd.conf "$st" "$st/etc/vsftpd.conf"
+	if [ ! -s "$st/etc/rtsp.user" ]; then
+		(umask 077 && printf 'admin:admin\n' >"$st/etc/rtsp.user")
+	fi
 	if [ ! -d "$st/www" ]; then
 		cp -r "$HERE/weak/www" "$st/www" ||
 		    die "weak: cannot copy the web pages"
@@ -562,6 +569,13 @@ svc_argv() {
 		ARGV=(env "SNMP_PERSISTENT_DIR=$st/snmp" snmpd -f -C -I -smux
 		    -c "$st/etc/snmpd.conf" -Lf "$st/log/snmpd-agent.log"
 		    -p "$st/run/snmpd.pid") ;;
+	weak:ftp)
+		ARGV=(vsftpd "$st/etc/vsftpd.conf") ;;
+	weak:rtsp)
+		# Debian has no small RTSP server: a responder per connection.
+		# shellcheck disable=SC2054
+		ARGV=(socat TCP6-LISTEN:554,fork,reuseaddr,ipv6only=0
+		    "EXEC:$HERE/weak/rtsp.sh $st/etc/rtsp.user") ;;
 	hardened:ssh)
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)
