@@ -6,7 +6,8 @@
  * curl_easy_reset() (which keeps the live connection) and sets every
  * option again, so nothing leaks from one request into the next.  What
  * libcurl must never do here: use a proxy from the environment, follow a
- * redirect, speak anything but HTTP(S), verify a certificate (the harness
+ * redirect, speak anything but HTTP(S) (or RTSP on a client made for it),
+ * verify a certificate (the harness
  * inspects, it does not trust), read .netrc, or decompress a body.
  *
  * Answers are hostile: the header block and the body go into capped
@@ -55,6 +56,8 @@
 struct asy_http {
 	CURL		*curl;
 	char		*url;		/* "http://[::1]:8080/" */
+	char		*base;		/* RTSP: "rtsp://[::1]:554", else NULL */
+	long		 cseq;		/* RTSP: the next CSeq sent */
 	unsigned long	 timeout_ms;
 	size_t		 max_body;
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -184,10 +187,22 @@ asy_http_new(const struct asy_http_opts *o, struct asy_http **out)
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		goto out;
-	h->url = asy_strdup_printf("%s://%s%s%s:%u/", o->tls ? "https" :
-	    "http", v6 ? "[" : "", o->addr, v6 ? "]" : "", o->port);
+	if (o->rtsp && o->tls) {
+		r = ASY_E_INPUT;
+		goto out;
+	}
+	h->url = asy_strdup_printf("%s://%s%s%s:%u/", o->rtsp ? "rtsp" :
+	    o->tls ? "https" : "http", v6 ? "[" : "", o->addr, v6 ? "]" : "",
+	    o->port);
 	if (h->url == NULL)
 		goto out;
+	if (o->rtsp) {
+		h->base = asy_strdup_printf("rtsp://%s%s%s:%u", v6 ? "[" : "",
+		    o->addr, v6 ? "]" : "", o->port);
+		if (h->base == NULL)
+			goto out;
+		h->cseq = 1;
+	}
 	h->curl = curl_easy_init();
 	if (h->curl == NULL)
 		goto out;
@@ -209,6 +224,7 @@ asy_http_free(struct asy_http *h)
 	if (h->curl != NULL)
 		curl_easy_cleanup(h->curl);
 	free(h->url);
+	free(h->base);
 	free(h);
 }
 
@@ -296,7 +312,8 @@ header_cb(char *p, size_t size, size_t nmemb, void *arg)
 		x->aborted_head = 1;
 		return 0;
 	}
-	if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+	if (n >= 5 && (memcmp(p, "HTTP/", 5) == 0 ||
+	    memcmp(p, "RTSP/", 5) == 0)) {
 		asy_buf_reset(&r->headers);
 		asy_freep(&r->server);
 		asy_freep(&r->www_auth);
@@ -354,6 +371,8 @@ static const struct {
 	{ CURLE_RECV_ERROR,		ASY_E_CLOSED },
 	{ CURLE_SEND_ERROR,		ASY_E_CLOSED },
 	{ CURLE_WEIRD_SERVER_REPLY,	ASY_E_PROTO },
+	{ CURLE_RTSP_CSEQ_ERROR,	ASY_E_PROTO },
+	{ CURLE_RTSP_SESSION_ERROR,	ASY_E_PROTO },
 	{ CURLE_UNSUPPORTED_PROTOCOL,	ASY_E_PROTO },
 	{ CURLE_HTTP2,			ASY_E_PROTO },
 	{ CURLE_BAD_CONTENT_ENCODING,	ASY_E_PROTO },
@@ -384,10 +403,95 @@ static const struct {
 	{ ASY_HTTP_AUTH_ANY,	CURLAUTH_ANY },
 };
 
+/*
+ * RTSP Basic as our own header line appended to *hdrs: libcurl ties an
+ * RTSP connection to the credentials set with CURLOPT_USERNAME (a new
+ * connection for every pair guessed), but not to a header, so this keeps
+ * one connection for the whole guessing.  0 or ASY_E_NOMEM / ASY_E_INPUT
+ * (over 1024 bytes).
+ */
+static int
+basic_header(const char *user, const char *pass, struct curl_slist **hdrs)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct asy_buf in, out;
+	struct curl_slist *t;
+	int r;
+
+	asy_buf_init(&in, 2100);
+	asy_buf_init(&out, 3000);
+	r = asy_buf_printf(&in, "%s:%s", user != NULL ? user : "",
+	    pass != NULL ? pass : "");
+	if (r == 0 && in.len > 2048)
+		r = ASY_E_INPUT;
+	if (r == 0)
+		r = asy_buf_puts(&out, "Authorization: Basic ");
+	for (size_t i = 0; r == 0 && i < in.len; i += 3) {
+		const unsigned char *p = (const unsigned char *)in.data + i;
+		size_t left = in.len - i;
+		unsigned long v = (unsigned long)p[0] << 16 |
+		    (left > 1 ? (unsigned long)p[1] << 8 : 0) |
+		    (left > 2 ? p[2] : 0);
+		char q[4];
+
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = left > 1 ? b64[v >> 6 & 63] : '=';
+		q[3] = left > 2 ? b64[v & 63] : '=';
+		r = asy_buf_add(&out, q, 4);
+	}
+	if (r == ASY_E_TOOBIG)
+		r = ASY_E_INPUT;
+	if (r == 0) {
+		t = curl_slist_append(*hdrs, out.data);
+		if (t == NULL)
+			r = ASY_E_NOMEM;
+		else
+			*hdrs = t;
+	}
+	if (in.data != NULL)
+		explicit_bzero(in.data, in.len);
+	if (out.data != NULL)
+		explicit_bzero(out.data, out.len);
+	asy_buf_release(&in);
+	asy_buf_release(&out);
+	return r;
+}
+
+/* Free a header list, our Authorization line wiped first. */
+static void
+free_headers(struct curl_slist *hdrs)
+{
+	for (struct curl_slist *t = hdrs; t != NULL; t = t->next)
+		if (t->data != NULL && strncmp(t->data, "Authorization:", 14)
+		    == 0)
+			explicit_bzero(t->data, strlen(t->data));
+	curl_slist_free_all(hdrs);
+}
+
+/* The RTSP requests a client may make (asy_http_opts.rtsp). */
+static const struct {
+	const char	*method;
+	long		 req;
+} rtsp_methods[] = {
+	{ "OPTIONS",	CURL_RTSPREQ_OPTIONS },
+	{ "DESCRIBE",	CURL_RTSPREQ_DESCRIBE },
+};
+
+static long
+rtsp_request(const char *method)
+{
+	for (size_t i = 0; i < ASY_ELEMENTSOF(rtsp_methods); i++)
+		if (strcmp(rtsp_methods[i].method, method) == 0)
+			return rtsp_methods[i].req;
+	return -1;
+}
+
 /* Every option of one request, from a reset handle. */
 static int
-set_options(struct asy_http *h, const char *method, const char *target,
-    enum asy_http_auth auth, const char *user, const char *pass,
+set_options(struct asy_http *h, const char *method, long rtsp_req,
+    const char *target, enum asy_http_auth auth, const char *user, const char *pass,
     struct curl_slist *hdrs, const void *body, size_t body_len,
     struct xfer *x)
 {
@@ -403,18 +507,32 @@ set_options(struct asy_http *h, const char *method, const char *target,
 	h->errbuf[0] = '\0';
 	SET(CURLOPT_ERRORBUFFER, h->errbuf);
 	SET(CURLOPT_URL, h->url);
-	SET(CURLOPT_REQUEST_TARGET, target);
-	SET(CURLOPT_CUSTOMREQUEST, method);
-	if (strcmp(method, "HEAD") == 0)
-		SET(CURLOPT_NOBODY, 1L);
+	if (h->base != NULL) {
+		/* RTSP: the request names the stream's URI; the CSeq goes on
+		 * from the last request's on this handle (libcurl checks
+		 * that each answer carries the CSeq it sent). */
+		SET(CURLOPT_RTSP_REQUEST, rtsp_req);
+		SET(CURLOPT_RTSP_STREAM_URI, target);
+		SET(CURLOPT_RTSP_CLIENT_CSEQ, h->cseq);
+		SET(CURLOPT_PROTOCOLS_STR, "rtsp");
+		SET(CURLOPT_REDIR_PROTOCOLS_STR, "rtsp");
+		/* Digest still needs a connection per credential: keep
+		 * only the newest open. */
+		SET(CURLOPT_MAXCONNECTS, 1L);
+	} else {
+		SET(CURLOPT_REQUEST_TARGET, target);
+		SET(CURLOPT_CUSTOMREQUEST, method);
+		if (strcmp(method, "HEAD") == 0)
+			SET(CURLOPT_NOBODY, 1L);
+		SET(CURLOPT_PROTOCOLS_STR, "http,https");
+		SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	}
 	/* Never a proxy, whatever the environment says. */
 	SET(CURLOPT_PROXY, "");
 	SET(CURLOPT_NOPROXY, "*");
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_FOLLOWLOCATION, 0L);
 	SET(CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
-	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	SET(CURLOPT_SSL_VERIFYPEER, 0L);
 	SET(CURLOPT_SSL_VERIFYHOST, 0L);
 	SET(CURLOPT_TIMEOUT_MS, (long)h->timeout_ms);
@@ -472,7 +590,8 @@ asy_http_request(struct asy_http *h, const char *method, const char *target,
 	struct curl_slist *hdrs = NULL, *t;
 	struct xfer x;
 	CURLcode rc;
-	long code = 0, conns = 0;
+	long code = 0, conns = 0, cseq = 0, rtsp_req = -1;
+	char *uri = NULL;
 	double secs = 0;
 	int ret;
 
@@ -488,6 +607,19 @@ asy_http_request(struct asy_http *h, const char *method, const char *target,
 	    *target == '\0' || !one_line(target)) {
 		set_why(why, why_len, "bad method or request target");
 		goto out;
+	}
+	if (h->base != NULL) {
+		rtsp_req = rtsp_request(method);
+		if (rtsp_req < 0 || body != NULL || (*target != '/' &&
+		    strcmp(target, "*") != 0)) {
+			set_why(why, why_len, "not an RTSP request assay makes");
+			goto out;
+		}
+		ret = ASY_E_NOMEM;
+		uri = *target == '/' ? asy_strdup_printf("%s%s", h->base,
+		    target) : asy_strdup(target);
+		if (uri == NULL)
+			goto out;
 	}
 	ret = ASY_E_NOMEM;
 	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
@@ -508,15 +640,27 @@ asy_http_request(struct asy_http *h, const char *method, const char *target,
 			goto out;
 		hdrs = t;
 	}
+	if (h->base != NULL && auth == ASY_HTTP_AUTH_BASIC) {
+		ret = basic_header(user, pass, &hdrs);
+		if (ret < 0) {
+			set_why(why, why_len, "the credentials are too long");
+			goto out;
+		}
+		auth = ASY_HTTP_AUTH_NONE;
+	}
 	curl_easy_reset(h->curl);
-	ret = set_options(h, method, target, auth, user, pass, hdrs, body,
-	    body_len, &x);
+	ret = set_options(h, method, rtsp_req, uri != NULL ? uri : target,
+	    auth, user, pass, hdrs, body, body_len, &x);
 	if (ret < 0)
 		goto out;
 	rc = curl_easy_perform(h->curl);
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &conns);
 	curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME, &secs);
+	if (h->base != NULL &&
+	    curl_easy_getinfo(h->curl, CURLINFO_RTSP_CLIENT_CSEQ, &cseq) ==
+	    CURLE_OK && cseq > h->cseq)
+		h->cseq = cseq;
 	if (x.nomem) {
 		ret = ASY_E_NOMEM;
 		set_why(why, why_len, "out of memory");
@@ -534,6 +678,14 @@ asy_http_request(struct asy_http *h, const char *method, const char *target,
 	} else if (rc == CURLE_WRITE_ERROR && x.aborted_body) {
 		set_why(why, why_len, "the body went far over %zu bytes; "
 		    "stopped reading", h->max_body);
+	} else if (rc == CURLE_OUT_OF_MEMORY && (x.header_seen > 0 ||
+	    strstr(h->errbuf, "header") != NULL)) {
+		/* libcurl's word for a header line over its limit (100 KiB)
+		 * once an answer has begun. */
+		ret = ASY_E_PROTO;
+		set_why(why, why_len, "a header line of the answer is over "
+		    "libcurl's limit");
+		goto out;
 	} else if (rc != CURLE_OK) {
 		ret = map_curl(rc);
 		set_why(why, why_len, "%s", h->errbuf[0] != '\0' ? h->errbuf :
@@ -557,7 +709,8 @@ asy_http_request(struct asy_http *h, const char *method, const char *target,
 	resp_init(&resp, h->max_body);
 	ret = 0;
 out:
-	curl_slist_free_all(hdrs);
+	free_headers(hdrs);
+	free(uri);
 	asy_http_resp_release(&resp);
 	if (h != NULL && h->curl != NULL) {
 		/* Nothing set for this request may outlive it. */

@@ -1,8 +1,9 @@
 /*
  * The HTTP adapter (the only file that includes libcurl): requests to a
  * DUT's web server over one kept-alive connection, with or without
- * credentials, every answer capped; and raw requests for what libcurl will
- * not send (bad lengths, broken encodings).
+ * credentials, every answer capped; RTSP (OPTIONS, DESCRIBE) the same way
+ * for cameras; and raw requests for what libcurl will not send (bad
+ * lengths, broken encodings).
  */
 #ifndef ASSAY_HTTPC_H
 #define ASSAY_HTTPC_H
@@ -24,6 +25,8 @@ struct asy_http_opts {
 	int		 tls;		/* https, certificate not verified */
 	unsigned long	 timeout_ms;	/* each request, connect included */
 	size_t		 max_body;	/* cap on a body kept (0: 1 MiB) */
+	int		 rtsp;		/* speak RTSP 1.0 instead (not with
+					   tls): see asy_http_request() */
 };
 
 /* An answer.  Strings are as the device sent them (escape to print). */
@@ -58,6 +61,14 @@ int	asy_http_new(const struct asy_http_opts *o, struct asy_http **out);
  * body.data and headers.data are never NULL; an answer cut short still
  * counts (0); a body past twice the cap plus 64 KiB is not read further
  * (0, body_cut, the connection closed).  On error *r is left empty.
+ *
+ * On an RTSP client the method is "OPTIONS" or "DESCRIBE", target a path
+ * ("/stream1", sent as rtsp://ADDR:PORT/stream1) or "*", and there are no
+ * body and no other method (ASY_E_INPUT).  Requests carry CSeq 1, 2, ...
+ * on the client (Digest's second request included) over one connection
+ * while the server keeps it; an answer without the CSeq sent, or not
+ * RTSP, is ASY_E_PROTO.  The status and WWW-Authenticate are read as for
+ * HTTP; a 401 with auth BASIC, DIGEST or ANY is answered by libcurl.
  */
 int	asy_http_request(struct asy_http *h, const char *method,
 	    const char *target, enum asy_http_auth auth, const char *user,

@@ -53,6 +53,7 @@ static const struct {
 	{ "snmp",		ASY_SVC_PASSWORD | ASY_SVC_CONFIG |
 				ASY_SVC_CLEARTEXT },
 	{ "rtsp",		ASY_SVC_PASSWORD | ASY_SVC_CLEARTEXT },
+	{ "rtsp-alt",		ASY_SVC_PASSWORD | ASY_SVC_CLEARTEXT },
 	{ "vnc",		ASY_SVC_PASSWORD | ASY_SVC_CONFIG },
 	{ "upnp",		ASY_SVC_CONFIG | ASY_SVC_CLEARTEXT },
 	{ "coap",		ASY_SVC_CONFIG | ASY_SVC_CLEARTEXT },

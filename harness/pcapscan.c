@@ -535,6 +535,7 @@ static const struct {
 	{ 162,	IPPROTO_UDP_,	"snmp" },
 	{ 514,	IPPROTO_UDP_,	"syslog" },
 	{ 554,	IPPROTO_TCP_,	"rtsp" },
+	{ 8554,	IPPROTO_TCP_,	"rtsp" },
 	{ 1883,	IPPROTO_TCP_,	"mqtt" },
 	{ 1900,	IPPROTO_UDP_,	"ssdp" },
 	{ 5353,	IPPROTO_UDP_,	"mdns" },
@@ -747,7 +748,8 @@ b64_decode(const unsigned char *p, size_t len, struct asy_buf *b)
 }
 
 static void
-http_basic(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
+http_basic(struct asy_clear_scan *sc, const char *proto, const char *label,
+    const unsigned char *p, size_t len)
 {
 	struct asy_buf b;
 	char *u = NULL, *what = NULL;
@@ -758,8 +760,9 @@ http_basic(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 	if (b64_decode(p, len, &b) == 0 && b.data != NULL)
 		colon = memchr(b.data, ':', b.len);
 	if (colon == NULL) {
-		found(sc, K_CRED, "http", "", "HTTP Basic credentials in clear "
-		    "(not user:password, not shown)");
+		what = asy_strdup_printf("%s Basic credentials in clear (not "
+		    "user:password, not shown)", label);
+		found(sc, K_CRED, proto, "", what);
 		goto out;
 	}
 	u = shown(b.data, (size_t)(colon - b.data));
@@ -767,9 +770,9 @@ http_basic(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 		sc->err = ASY_E_NOMEM;
 		goto out;
 	}
-	what = asy_strdup_printf("HTTP Basic credentials of user \"%s\" "
-	    "(password not shown)", u);
-	found(sc, K_CRED, "http", u, what);
+	what = asy_strdup_printf("%s Basic credentials of user \"%s\" "
+	    "(password not shown)", label, u);
+	found(sc, K_CRED, proto, u, what);
 out:
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.len);
@@ -780,7 +783,8 @@ out:
 
 /* username="X" or username=X in a Digest header of len bytes at p. */
 static void
-http_digest(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
+http_digest(struct asy_clear_scan *sc, const char *proto, const char *label,
+    const unsigned char *p, size_t len)
 {
 	char *u = NULL, *what = NULL;
 	size_t i, e;
@@ -811,17 +815,23 @@ http_digest(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 		sc->err = ASY_E_NOMEM;
 		return;
 	}
-	what = asy_strdup_printf("HTTP Digest user name \"%s\" (password not "
-	    "exposed)", u);
-	found(sc, K_USER, "http", u, what);
+	what = asy_strdup_printf("%s Digest user name \"%s\" (password not "
+	    "exposed)", label, u);
+	found(sc, K_USER, proto, u, what);
 	free(what);
 	free(u);
 }
 
-/* Authorization headers in a payload (any TCP port). */
+/* Authorization headers in a payload (any TCP port; RTSP's on its
+ * ports, where they have HTTP's syntax). */
 static void
 scan_http_auth(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 {
+	const char *name = pkt_proto(sc->k);
+	int rtsp = strcmp(name, "rtsp") == 0;
+	const char *proto = rtsp ? "rtsp" : "http";
+	const char *label = rtsp ? "RTSP" : "HTTP";
+
 	for (size_t i = 0; i < len && sc->err == 0; i++) {
 		size_t v;
 
@@ -836,12 +846,15 @@ scan_http_auth(struct asy_clear_scan *sc, const unsigned char *p, size_t len)
 		while (v < len && (p[v] == ' ' || p[v] == '\t'))
 			v++;
 		if (istarts(p + v, len - v, "basic "))
-			http_basic(sc, p + v + 6, len - v - 6);
+			http_basic(sc, proto, label, p + v + 6,
+			    len - v - 6);
 		else if (istarts(p + v, len - v, "digest "))
-			http_digest(sc, p + v + 7, len - v - 7);
+			http_digest(sc, proto, label, p + v + 7,
+			    len - v - 7);
 		else if (istarts(p + v, len - v, "bearer "))
-			found(sc, K_CRED, "http", "bearer", "HTTP Bearer "
-			    "token in clear (token not shown)");
+			found(sc, K_CRED, proto, "bearer", rtsp ? "RTSP "
+			    "Bearer token in clear (token not shown)" : "HTTP "
+			    "Bearer token in clear (token not shown)");
 	}
 }
 

@@ -24,6 +24,7 @@
 #include "coap.h"
 #include "conn.h"
 #include "error.h"
+#include "ftpc.h"
 #include "httpc.h"
 #include "log.h"
 #include "mqtt.h"
@@ -95,6 +96,7 @@ static const char *const kind_names[] = {
 	[ASY_PK_SNMP] = "snmp",
 	[ASY_PK_FTP] = "ftp",
 	[ASY_PK_COAP] = "coap",
+	[ASY_PK_RTSP] = "rtsp",
 };
 
 const char *
@@ -130,6 +132,8 @@ static const struct {
 	{ "secure-mqtt",	8883,	ASY_PK_MQTTS,	ASY_PK_MQTTS },
 	{ "snmp",		161,	ASY_PK_SNMP,	ASY_PK_SNMP },
 	{ "ftp",		21,	ASY_PK_FTP,	ASY_PK_OTHER },
+	{ "rtsp",		554,	ASY_PK_RTSP,	ASY_PK_OTHER },
+	{ "rtsp-alt",		8554,	ASY_PK_RTSP,	ASY_PK_OTHER },
 };
 
 enum asy_proto_kind
@@ -328,8 +332,9 @@ struct prober_cfg {
 	unsigned	 port;
 	unsigned long	 timeout_ms;
 	int		 tls;
-	char		 path[160];	/* HTTP */
-	enum asy_http_auth auth;	/* HTTP */
+	char		 path[160];	/* HTTP, RTSP */
+	enum asy_http_auth auth;	/* HTTP, RTSP */
+	int		 rtsp;
 };
 
 struct sess {
@@ -337,6 +342,7 @@ struct sess {
 	struct asy_ssh		*ssh;
 	struct asy_telnet	*tn;
 	struct asy_http		*http;
+	struct asy_ftp		*ftp;
 	int			 done;	/* logged in: reopen for the next */
 };
 
@@ -362,6 +368,7 @@ sess_close(void *p)
 	asy_ssh_close(s->ssh);
 	asy_telnet_close(s->tn);
 	asy_http_free(s->http);
+	asy_ftp_close(s->ftp);
 	free(s);
 }
 
@@ -463,6 +470,7 @@ http_open(const void *cfg, const char *user, void **out, char *why,
 	o.addr = c->addr;
 	o.port = c->port;
 	o.tls = c->tls;
+	o.rtsp = c->rtsp;
 	o.timeout_ms = c->timeout_ms;
 	o.max_body = 64 << 10;
 	r = asy_http_new(&o, &s->http);
@@ -496,6 +504,72 @@ http_attempt(void *p, const char *user, const char *pass)
 
 static const struct asy_guess_ops http_ops = {
 	"http", http_open, http_attempt, sess_close, 0,
+};
+
+/* RTSP: DESCRIBE of the protected path, the connection kept. */
+static int
+rtsp_attempt(void *p, const char *user, const char *pass)
+{
+	struct sess *s = p;
+	struct asy_http_resp resp;
+	char why[160];
+	int r;
+
+	memset(&resp, 0, sizeof(resp));
+	r = asy_http_request(s->http, "DESCRIBE", s->cfg->path, s->cfg->auth,
+	    user, pass, NULL, NULL, 0, &resp, why, sizeof(why));
+	if (r < 0)
+		return r;
+	r = resp.status == 401 || resp.status == 403 ? 0 :
+	    resp.status >= 200 && resp.status < 300 ? 1 : ASY_E_PROTO;
+	asy_http_resp_release(&resp);
+	return r;
+}
+
+static const struct asy_guess_ops rtsp_ops = {
+	"rtsp", http_open, rtsp_attempt, sess_close, 0,
+};
+
+static int
+ftp_open(const void *cfg, const char *user, void **out, char *why,
+    size_t why_len)
+{
+	const struct prober_cfg *c = cfg;
+	struct sess *s;
+	int r;
+
+	r = sess_new(cfg, &s);
+	if (r < 0)
+		return r;
+	r = asy_ftp_open(c->addr, c->port, c->timeout_ms, NULL, &s->ftp, why,
+	    why_len);
+	if (r < 0) {
+		sess_close(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+/* FTP: USER/PASS on one connection until the server hangs up or one is
+ * accepted. */
+static int
+ftp_attempt(void *p, const char *user, const char *pass)
+{
+	struct sess *s = p;
+	int r;
+
+	if (s->done)
+		return ASY_E_CLOSED;
+	/* A failed login is answered after the device's delay: allow it. */
+	r = asy_ftp_login(s->ftp, user, pass, s->cfg->timeout_ms + 5000);
+	if (r == 1)
+		s->done = 1;
+	return r;
+}
+
+static const struct asy_guess_ops ftp_ops = {
+	"ftp", ftp_open, ftp_attempt, sess_close, 0,
 };
 
 static int
@@ -634,6 +708,12 @@ asy_tc_prober(struct asy_live *lv, const struct asy_surface *s, void **cfg)
 	case ASY_PK_SNMP:
 		ops = &snmp_ops;
 		break;
+	case ASY_PK_FTP:
+		ops = &ftp_ops;
+		break;
+	case ASY_PK_RTSP:
+		ops = s->path[0] != '\0' ? &rtsp_ops : NULL;
+		break;
 	default:
 		break;
 	}
@@ -643,6 +723,7 @@ asy_tc_prober(struct asy_live *lv, const struct asy_surface *s, void **cfg)
 	if (c == NULL)
 		return NULL;
 	c->tls = s->kind == ASY_PK_HTTPS || s->kind == ASY_PK_MQTTS;
+	c->rtsp = s->kind == ASY_PK_RTSP;
 	snprintf(c->path, sizeof(c->path), "%s", s->path);
 	c->auth = strstr(s->method, "Digest") != NULL ? ASY_HTTP_AUTH_DIGEST :
 	    ASY_HTTP_AUTH_BASIC;
@@ -672,15 +753,27 @@ asy_tc_prober_free(void *cfg)
 
 /* ---- Surfaces ----------------------------------------------------------- */
 
-/* Paths in the IXIT's words about the service ("/admin/"), then the
- * usual places of a device's login. */
-static size_t
-http_candidates(const struct asy_observed *o, const struct asy_decl *decl,
-    char paths[][160], size_t max)
+/* Is p the first '/' after "scheme://host[:port]" in text? */
+static int
+after_host(const char *text, const char *p)
 {
-	static const char *const usual[] = {
-		"/", "/admin/", "/login", "/cgi-bin/", "/setup", "/config",
-	};
+	const char *q = p;
+
+	while (q > text && (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+	    "OPQRSTUVWXYZ0123456789.:[]-", q[-1]) != NULL) && q[-1] != '\0')
+		q--;
+	return q < p && q - text >= 3 && q[-1] == '/' && q[-2] == '/' &&
+	    q[-3] == ':';
+}
+
+/* Paths in the IXIT's words about the service ("/admin/", and with urls
+ * "rtsp://198.18.1.2:554/stream1" too), then the usual ones (n_usual of
+ * them). */
+static size_t
+path_candidates(const struct asy_observed *o, const struct asy_decl *decl,
+    int urls, const char *const *usual, size_t n_usual, char paths[][160],
+    size_t max)
+{
 	struct asy_buf text;
 	size_t n = 0;
 
@@ -706,7 +799,8 @@ http_candidates(const struct asy_observed *o, const struct asy_decl *decl,
 		size_t len;
 
 		if (*p != '/' || (p > text.data && p[-1] != ' ' &&
-		    p[-1] != '(' && p[-1] != '"'))
+		    p[-1] != '(' && p[-1] != '"' && !(urls &&
+		    after_host(text.data, p))))
 			continue;
 		len = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
 		    "QRSTUVWXYZ0123456789/._-");
@@ -714,10 +808,23 @@ http_candidates(const struct asy_observed *o, const struct asy_decl *decl,
 			continue;
 		snprintf(paths[n++], 160, "%.*s", (int)len, p);
 	}
-	for (size_t i = 0; i < ASY_ELEMENTSOF(usual) && n < max; i++)
+	for (size_t i = 0; i < n_usual && n < max; i++)
 		snprintf(paths[n++], 160, "%s", usual[i]);
 	asy_buf_release(&text);
 	return n;
+}
+
+/* The usual places of a device's login, after the IXIT's paths. */
+static size_t
+http_candidates(const struct asy_observed *o, const struct asy_decl *decl,
+    char paths[][160], size_t max)
+{
+	static const char *const usual[] = {
+		"/", "/admin/", "/login", "/cgi-bin/", "/setup", "/config",
+	};
+
+	return path_candidates(o, decl, 0, usual, ASY_ELEMENTSOF(usual),
+	    paths, max);
 }
 
 /* Append a line to a transcript; a full transcript just stops growing. */
@@ -972,6 +1079,161 @@ probe_coap(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 	asy_coap_answer_release(&a);
 }
 
+/* Does the IXIT declare anonymous access to the service: "anonymous" in
+ * its row's or its AuthMech's words, not after a "no", "not" or "without"
+ * in the 24 characters before it? */
+static int
+declares_anonymous(const struct asy_observed *o, const struct asy_decl *decl)
+{
+	const char *fields[] = { "description", "justification", NULL };
+	const char *am = o->row != NULL ? asy_ixit_get(o->row, "authmech") :
+	    NULL;
+	struct asy_buf text;
+	int yes = 0;
+
+	asy_buf_init(&text, 8192);
+	(void)asy_tc_row_text(o->row, fields, &text);
+	if (am != NULL) {
+		char id[128];
+
+		snprintf(id, sizeof(id), "%.*s", (int)strcspn(am, " \t\n,"),
+		    am);
+		(void)asy_tc_row_text(asy_decl_row(decl, id), fields, &text);
+	}
+	for (const char *p = text.data; p != NULL && !yes &&
+	    (p = strcasestr(p, "anonymous")) != NULL; p++) {
+		size_t back = (size_t)(p - text.data) < 24 ?
+		    (size_t)(p - text.data) : 24;
+		char before[32];
+
+		snprintf(before, sizeof(before), " %.*s", (int)back, p - back);
+		yes = strcasestr(before, " no ") == NULL &&
+		    strcasestr(before, " not ") == NULL &&
+		    strcasestr(before, "without") == NULL;
+	}
+	asy_buf_release(&text);
+	return yes;
+}
+
+/* FTP: the greeting, then an anonymous login. */
+static void
+probe_ftp(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
+{
+	struct asy_ftp *f = NULL;
+	char why[200];
+	int r, declared;
+
+	asy_tc_log(t, "ftp tcp/%u:", s->port);
+	r = asy_ftp_open(asy_tc_addr(lv), s->port, lv->lab->budget.timeout_ms,
+	    t, &f, why, sizeof(why));
+	if (r < 0) {
+		asy_tc_log(t, "ftp tcp/%u: %s", s->port, why);
+		s->note = asy_strdup_printf("could not log in: %s", why);
+		return;
+	}
+	s->probed = 1;
+	s->password = 1;
+	snprintf(s->method, sizeof(s->method), "FTP USER/PASS");
+	r = asy_ftp_login(f, "anonymous", "assay@example.invalid",
+	    lv->lab->budget.timeout_ms + 5000);
+	declared = declares_anonymous(s->o, lv->decl);
+	if (r == 1) {
+		s->auth = declared ? 1 : 0;
+		s->note = asy_strdup(declared ? "USER/PASS; an anonymous "
+		    "login is accepted, as the IXIT declares" : "an anonymous "
+		    "login (USER anonymous) is accepted: it lets anyone in, "
+		    "and the IXIT declares no anonymous access");
+	} else if (r == 0 || r == ASY_E_CLOSED) {
+		s->auth = 1;
+		s->note = asy_strdup_printf("USER/PASS; an anonymous login is "
+		    "refused (%d %s)", asy_ftp_code(f), asy_ftp_text(f));
+	} else {
+		s->auth = 1;
+		s->note = asy_strdup_printf("USER/PASS; an anonymous login got "
+		    "no clear answer (%s)", asy_strerror(r));
+	}
+	asy_tc_log(t, "ftp tcp/%u: anonymous login %s", s->port, r == 1 ?
+	    "accepted" : r == 0 ? "refused" : asy_strerror(r));
+	asy_ftp_close(f);
+}
+
+/* RTSP: OPTIONS, then DESCRIBE of / and the IXIT's paths without
+ * credentials, until one asks for them. */
+static void
+probe_rtsp(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
+{
+	static const char *const usual[] = { "/" };
+	struct asy_http_opts o = { 0 };
+	struct asy_http_resp resp;
+	struct asy_http *h = NULL;
+	char paths[8][160], why[200], open_path[160] = "";
+	size_t n;
+	int r, answers = 0;
+
+	o.addr = asy_tc_addr(lv);
+	o.port = s->port;
+	o.rtsp = 1;
+	o.timeout_ms = lv->lab->budget.timeout_ms;
+	o.max_body = 64 << 10;
+	if (asy_http_new(&o, &h) < 0)
+		return;
+	memset(&resp, 0, sizeof(resp));
+	r = asy_http_request(h, "OPTIONS", "/", ASY_HTTP_AUTH_NONE, NULL,
+	    NULL, NULL, NULL, 0, &resp, why, sizeof(why));
+	asy_tc_log(t, "rtsp tcp/%u: OPTIONS: %ld", s->port, r < 0 ? 0L :
+	    resp.status);
+	if (r < 0)
+		tlog_text(t, "  no answer", why, strlen(why));
+	asy_http_resp_release(&resp);
+	n = path_candidates(s->o, lv->decl, 1, usual, ASY_ELEMENTSOF(usual),
+	    paths, ASY_ELEMENTSOF(paths));
+	for (size_t i = 0; i < n; i++) {
+		memset(&resp, 0, sizeof(resp));
+		r = asy_http_request(h, "DESCRIBE", paths[i],
+		    ASY_HTTP_AUTH_NONE, NULL, NULL, NULL, NULL, 0, &resp, why,
+		    sizeof(why));
+		if (r < 0) {
+			asy_tc_log(t, "rtsp DESCRIBE %s: no answer: %s",
+			    paths[i], why);
+			continue;
+		}
+		answers++;
+		asy_tc_log(t, "rtsp DESCRIBE %s: %ld%s", paths[i], resp.status,
+		    resp.www_auth ? " WWW-Authenticate present" : "");
+		if (resp.www_auth != NULL)
+			tlog_text(t, "  WWW-Authenticate", resp.www_auth,
+			    strlen(resp.www_auth));
+		if (resp.status >= 200 && resp.status < 300 &&
+		    open_path[0] == '\0')
+			snprintf(open_path, sizeof(open_path), "%.159s", paths[i]);
+		if ((resp.status == 401 || resp.status == 403) &&
+		    resp.www_auth != NULL && s->auth != 1) {
+			s->auth = 1;
+			s->password = 1;
+			snprintf(s->method, sizeof(s->method), "RTSP %s",
+			    strncasecmp(resp.www_auth, "digest", 6) == 0 ?
+			    "Digest" : strncasecmp(resp.www_auth, "basic", 5)
+			    == 0 ? "Basic" : "authentication");
+			snprintf(s->path, sizeof(s->path), "%.159s", paths[i]);
+		}
+		asy_http_resp_release(&resp);
+	}
+	s->probed = answers > 0;
+	if (open_path[0] != '\0') {
+		/* One stream described to anyone is enough. */
+		s->auth = 0;
+		s->note = asy_strdup_printf("DESCRIBE %s is answered without "
+		    "credentials: the stream lets anyone in", open_path);
+	} else if (s->auth == 1) {
+		s->note = asy_strdup_printf("%s on %s", s->method, s->path);
+	} else {
+		s->note = asy_strdup(answers > 0 ? "no stream was described "
+		    "and none asked for credentials" : "no answer to any "
+		    "request");
+	}
+	asy_http_free(h);
+}
+
 static void
 probe_snmp(struct asy_live *lv, struct asy_surface *s, struct asy_buf *t)
 {
@@ -1158,6 +1420,12 @@ asy_tc_surfaces(struct asy_live *lv, struct asy_surface **out, size_t *n_out)
 			break;
 		case ASY_PK_COAP:
 			probe_coap(lv, s, &t);
+			break;
+		case ASY_PK_FTP:
+			probe_ftp(lv, s, &t);
+			break;
+		case ASY_PK_RTSP:
+			probe_rtsp(lv, s, &t);
 			break;
 		default:
 			asy_tc_log(&t, "%s/%u: no prober for %s", o->proto, o->port,

@@ -38,6 +38,7 @@ enum asy_proto_kind {
 	ASY_PK_SNMP,
 	ASY_PK_FTP,
 	ASY_PK_COAP,
+	ASY_PK_RTSP,
 };
 
 /* "ssh", "telnet", "http", ... */
@@ -83,7 +84,7 @@ struct asy_surface {
 					   (or a community, or a PIN) */
 	char		 method[96];	/* "password, publickey", "HTTP
 					   Basic", "telnet login", ... */
-	char		 path[160];	/* HTTP: the protected path */
+	char		 path[160];	/* HTTP, RTSP: the protected path */
 	char		*note;		/* what probing saw, in words */
 	/* Guessing with the default list (when password). */
 	int		 guessed;	/* guessing ran */

@@ -26,7 +26,7 @@ packages=(
 	iproute2 procps util-linux nftables socat openssl curl jq
 	dropbear-bin openssh-server openssh-client
 	lighttpd lighttpd-mod-openssl mosquitto mosquitto-clients
-	snmpd snmp inetutils-telnetd inetutils-telnet
+	snmpd snmp inetutils-telnetd inetutils-telnet vsftpd
 	# the weak camera's CoAP server (coap-server-notls) and its check
 	libcoap3-bin
 )

@@ -64,7 +64,7 @@ declare -A HOSTNAME_OF=([weak]=lc20-cam [hardened]=h1-hub [weak2]=lc20-cam)
 # The unit's serial number (the camera's; printed on its label).
 declare -A SERIAL=([weak]=LC20-2291-0007 [weak2]=LC20-2291-0008 [hardened]=H1-2540-1187)
 declare -A SERVICES=(
-	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 coap:udp:5683 mdns:udp:5353 ssdp:udp:1900 console:pty:- recorder:proc:- uplink:proc:-"
+	[weak]="telnet:tcp:23 ssh:tcp:22 http:tcp:80 mqtt:tcp:1883 snmp:udp:161 coap:udp:5683 mdns:udp:5353 ssdp:udp:1900 ftp:tcp:21 rtsp:tcp:554 console:pty:- recorder:proc:- uplink:proc:-"
 	[hardened]="ssh:tcp:22 web:tcp:80,443 mqtt:tcp:8883 console:pty:- update:proc:- automation:proc:- uplink:proc:-"
 )
 SERVICES[weak2]=${SERVICES[weak]}
@@ -368,6 +368,13 @@ state_weak() {
 	render weak/mosquitto.conf "$st" "$st/etc/mosquitto.conf"
 	render weak/snmpd.conf "$st" "$st/etc/snmpd.conf"
 	announcements "$st" "$dev"
+	# FTP (vsftpd, PAM against the namespace's admin/admin) and RTSP
+	# (Basic with the same admin/admin).
+	install -d -m 0755 "$st/empty"
+	render weak/vsftpd.conf "$st" "$st/etc/vsftpd.conf"
+	if [ ! -s "$st/etc/rtsp.user" ]; then
+		(umask 077 && printf 'admin:admin\n' >"$st/etc/rtsp.user")
+	fi
 	if [ ! -d "$st/www" ]; then
 		cp -r "$HERE/weak/www" "$st/www" ||
 		    die "weak: cannot copy the web pages"
@@ -627,6 +634,13 @@ svc_argv() {
 		# shellcheck disable=SC2054
 		ARGV=(socat "UDP6-RECVFROM:${ANNOUNCE_PORT[$2]},fork,reuseaddr,ipv6only=0"
 		    "EXEC:cat $st/etc/${2}-answer.${ANNOUNCE_EXT[$2]}") ;;
+	weak:ftp)
+		ARGV=(vsftpd "$st/etc/vsftpd.conf") ;;
+	weak:rtsp)
+		# Debian has no small RTSP server: a responder per connection.
+		# shellcheck disable=SC2054
+		ARGV=(socat TCP6-LISTEN:554,fork,reuseaddr,ipv6only=0
+		    "EXEC:$HERE/weak/rtsp.sh $st/etc/rtsp.user") ;;
 	hardened:ssh)
 		ARGV=(/usr/sbin/sshd -D -e -f "$st/etc/sshd_config") ;;
 	*:console)

@@ -492,6 +492,22 @@ static const struct conv convs[] = {
 		  "response=\"0123456789abcdef\"\r\n\r\n", 0, 0 } },
 	  .n = 1, .want = { { "http", K_USER, "HTTP Digest user name "
 		  "\"operator\" (password not exposed)", 0 } } },
+	{ .name = "RTSP Basic on 554", .link = L_ETH, .cport = 40013,
+	  .sport = 554, .segs = { { 1, "DESCRIBE rtsp://198.18.1.2:554/ "
+		  "RTSP/1.0\r\nCSeq: 3\r\nAuthorization: Basic "
+		  "YWRtaW46aHVudGVyMg==\r\n\r\n", 0, 0 },
+		{ 0, "RTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n", 0, 0 } },
+	  .n = 1, .want = { { "rtsp", K_CRED, "RTSP Basic credentials of "
+		  "user \"admin\" (password not shown)", 0 } },
+	  .never = { "hunter2", "YWRtaW46aHVudGVyMg", "aHVudGVy" } },
+	{ .name = "RTSP Digest on 8554", .link = L_ETH, .cport = 40014,
+	  .sport = 8554, .segs = { { 1, "DESCRIBE rtsp://198.18.1.2:8554/s "
+		  "RTSP/1.0\r\nCSeq: 4\r\nAuthorization: Digest "
+		  "username=\"viewer\", realm=\"cam\", nonce=\"n\", "
+		  "uri=\"rtsp://198.18.1.2:8554/s\", response=\"00\"\r\n\r\n",
+		  0, 0 } },
+	  .n = 1, .want = { { "rtsp", K_USER, "RTSP Digest user name "
+		  "\"viewer\" (password not exposed)", 0 } } },
 	{ .name = "MQTT with user and password", .link = L_ETH,
 	  .cport = 40020, .sport = 1883,
 	  .segs = { { 1, BIN(MQTT_USER_PASS), 0 } },

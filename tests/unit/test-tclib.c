@@ -137,6 +137,13 @@ START_TEST(service_kinds)
 		{ "tcp", NULL, NULL, 22, ASY_PK_SSH },
 		{ "tcp", NULL, NULL, 161, ASY_PK_OTHER },
 		{ "tcp", "<script>", NULL, 9999, ASY_PK_OTHER },
+		{ "tcp", "ftp", NULL, 2121, ASY_PK_FTP },
+		{ "tcp", NULL, NULL, 21, ASY_PK_FTP },
+		{ "tcp", "ftp", "ssl", 990, ASY_PK_OTHER },
+		{ "tcp", "rtsp", NULL, 554, ASY_PK_RTSP },
+		{ "tcp", "rtsp-alt", NULL, 8554, ASY_PK_RTSP },
+		{ "tcp", NULL, NULL, 8554, ASY_PK_RTSP },
+		{ "tcp", "rtsp", "ssl", 322, ASY_PK_OTHER },
 	};
 
 	for (size_t i = 0; i < ASY_ELEMENTSOF(t); i++) {
