@@ -204,6 +204,7 @@ dut_release(struct asy_lab_dut *t)
 	for (size_t i = 0; i < t->n_updates; i++)
 		update_release(&t->updates[i]);
 	free(t->updates);
+	step_release(&t->resil.configure);
 	step_release(&t->resil.state);
 	step_release(&t->erase.create);
 	step_release(&t->erase.read);
@@ -1522,13 +1523,14 @@ base_ok(const char *s)
 	return 1;
 }
 
-/* The steps of <erase> and <function> take {token}; those of <update>
- * {url} and {ca}. */
+/* The steps of <erase>, <function> and <resilience><configure> take
+ * {token}; those of <update> {url} and {ca}. */
 static int
 erase_step(const char *name)
 {
 	return strcmp(name, "create") == 0 || strcmp(name, "read") == 0 ||
-	    strcmp(name, "delete") == 0 || strcmp(name, "function") == 0;
+	    strcmp(name, "delete") == 0 || strcmp(name, "function") == 0 ||
+	    strcmp(name, "configure") == 0;
 }
 
 /* The steps of <credential-change>: {old} and {new} in <change> and
@@ -1910,6 +1912,11 @@ load_resilience(struct loader *L, const struct asy_xnode *dn,
 	rs->outage_ms = outage * 1000;
 	rs->recover_ms = recover * 1000;
 	rs->observe_ms = observe * 1000;
+	load_step(L, n, "configure", t, &rs->configure);
+	if (rs->configure.via == ASY_VIA_WAIT)
+		LERR(L, rs->configure.line, "<configure> changes the DUT's "
+		    "settings; give it via=\"http\", \"ssh\", \"serial\" or "
+		    "\"command\"");
 	load_step(L, n, "state", t, &rs->state);
 	if (rs->state.via == ASY_VIA_WAIT)
 		LERR(L, rs->state.line, "<state> reads the DUT's settings; "

@@ -131,6 +131,8 @@ struct asy_lab_resilience {
 	unsigned long	 observe_ms;	/* observe="S": the DUT's reconnections
 					   watched after each outage (5.9-3-2);
 					   0: not watched */
+	struct asy_lab_step configure;	/* settings made before the
+					   outages ({token}), or via NONE */
 	struct asy_lab_step state;	/* or via NONE */
 	unsigned long	 line;		/* 0: no <resilience> */
 };

@@ -105,13 +105,10 @@ wait_back(struct asy_live *lv, struct asy_buf *t)
 static char *
 make_token(void)
 {
-	char seed[64], hex[ASY_SHA256_HEX];
+	char tok[ASY_TC_TOKEN_LEN];
 
-	snprintf(seed, sizeof(seed), "%lld-%ld", asy_now_ms(),
-	    (long)getpid());
-	if (asy_sha256_buf(seed, strlen(seed), hex) < 0)
-		return NULL;
-	return asy_strdup_printf("assay%.16s", hex);
+	asy_tc_token(tok);
+	return asy_strdup(tok);
 }
 
 static int

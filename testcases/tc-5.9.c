@@ -112,6 +112,36 @@ sleep_ms(long long ms)
 	}
 }
 
+/*
+ * <resilience><configure>: settings of the run's own ({token}, a fresh
+ * marker) before the outages, so that what 5.9 compares is not a factory
+ * state an earlier case left.  A failure is logged; the settings read
+ * next are compared all the same.
+ */
+static void
+configure(struct asy_live *lv, struct asy_buf *t)
+{
+	const struct asy_lab_step *st = &lv->dut->resil.configure;
+	struct asy_tc_subst sub = { 0 };
+	struct asy_ssh *ssh = NULL;
+	struct asy_buf out;
+	char tok[ASY_TC_TOKEN_LEN], why[256] = "";
+	int r;
+
+	asy_tc_token(tok);
+	sub.token = tok;
+	asy_buf_init(&out, ASY_TC_STEP_OUT_MAX);
+	r = asy_tc_step(lv, st, &sub, &ssh, &out, why, sizeof(why));
+	asy_ssh_close(ssh);
+	if (r == 0)
+		asy_tc_log(t, "  configured (line %lu of the lab config), "
+		    "marker %s", st->line, tok);
+	else
+		asy_tc_log(t, "  <configure> (line %lu) failed: %s", st->line,
+		    *why != '\0' ? why : asy_strerror(r));
+	asy_buf_release(&out);
+}
+
 /* Read the DUT's settings with <resilience><state>; NULL with why. */
 static char *
 read_state(struct asy_live *lv, struct asy_buf *t, char *why, size_t len)
@@ -432,6 +462,8 @@ run_outages(struct asy_live *lv, struct asy_tc_outages **out)
 	asy_buf_init(&t, 1 << 20);
 	asy_tc_log(&t, "outages of DUT %s (lab config line %lu)",
 	    lv->dut->name, lv->dut->resil.line);
+	if (lv->dut->resil.configure.via != ASY_VIA_NONE)
+		configure(lv, &t);
 	if (lv->dut->resil.state.via != ASY_VIA_NONE)
 		before = read_state(lv, &t, why, sizeof(why));
 	r = outage(lv, &o->net, "network-down", "network-up", 1, before, &t);

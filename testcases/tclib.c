@@ -27,6 +27,7 @@
 #include "ftpc.h"
 #include "httpc.h"
 #include "log.h"
+#include "sha256.h"
 #include "mqtt.h"
 #include "snmp.h"
 #include "sshc.h"
@@ -1883,6 +1884,19 @@ asy_tc_part_release(struct asy_unit_result *part)
 
 /* The 1-AuthMech rows a row's authmech field names: the first or the
  * one asked for. */
+void
+asy_tc_token(char tok[ASY_TC_TOKEN_LEN])
+{
+	static unsigned long counter;
+	char seed[96], hex[ASY_SHA256_HEX];
+
+	snprintf(seed, sizeof(seed), "%lld-%ld-%lu", asy_now_ms(),
+	    (long)getpid(), ++counter);
+	if (asy_sha256_buf(seed, strlen(seed), hex) < 0)
+		snprintf(hex, sizeof(hex), "%016lx", counter);
+	snprintf(tok, ASY_TC_TOKEN_LEN, "assay%.16s", hex);
+}
+
 const char *
 asy_tc_pw_related(const char *a, const char *b)
 {

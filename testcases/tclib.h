@@ -161,6 +161,11 @@ int	asy_tc_fold(struct asy_unit_result *u, struct asy_unit_result *part,
 	    const char *label);
 void	asy_tc_part_release(struct asy_unit_result *part);
 
+/* A marker for the run's steps ({token}): "assay" and 16 hex digits,
+ * different on every call; tok holds ASY_TC_TOKEN_LEN bytes. */
+#define ASY_TC_TOKEN_LEN	22
+void	asy_tc_token(char tok[ASY_TC_TOKEN_LEN]);
+
 /* Two units' pre-installed passwords (5.1-1-2 c): NULL when unrelated,
  * else why not unique per device ("the same password", or one that
  * differs in at most two characters of the same length). */

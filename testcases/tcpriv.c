@@ -149,20 +149,6 @@ authmech_id(const struct asy_ixit_row *row, char *id, size_t len)
 		snprintf(id, len, "%.*s", (int)strcspn(am, " \t\n,"), am);
 }
 
-/* A marker for one attempt: "assay" and 12 hex digits. */
-static void
-make_token(char tok[18])
-{
-	static unsigned long counter;
-	char seed[96], hex[ASY_SHA256_HEX];
-
-	snprintf(seed, sizeof(seed), "%lld-%ld-%lu", asy_now_ms(),
-	    (long)getpid(), ++counter);
-	if (asy_sha256_buf(seed, strlen(seed), hex) < 0)
-		snprintf(hex, sizeof(hex), "%012lx", counter);
-	snprintf(tok, 18, "assay%.12s", hex);
-}
-
 /* The request target with {token} replaced (the marker needs no
  * percent-encoding). */
 static char *
@@ -213,10 +199,10 @@ attempt(struct asy_live *lv, const struct asy_lab_function *f,
 	struct asy_http_opts ho = { 0 };
 	struct asy_http_resp resp;
 	struct asy_http *h = NULL;
-	char tok[18], why[256], *target = NULL;
+	char tok[ASY_TC_TOKEN_LEN], why[256], *target = NULL;
 	int r;
 
-	make_token(tok);
+	asy_tc_token(tok);
 	target = target_of(f->req.text, tok);
 	if (target == NULL)
 		return ASY_E_NOMEM;
@@ -483,13 +469,13 @@ factory_reset(struct asy_live *lv, struct asy_tc_priv *p, struct asy_buf *t)
 		struct asy_tc_subst sub = { 0 };
 		struct asy_ssh *ssh = NULL;
 		struct asy_buf out;
-		char tok[18];
+		char tok[ASY_TC_TOKEN_LEN];
 
 		p->reset_how = asy_strdup_printf("<erase><delete> (lab config "
 		    "line %lu)", d->erase.del.line);
 		if (p->reset_how == NULL)
 			return ASY_E_NOMEM;
-		make_token(tok);
+		asy_tc_token(tok);
 		sub.token = tok;
 		asy_buf_init(&out, ASY_TC_STEP_OUT_MAX + 1);
 		r = asy_tc_step(lv, &d->erase.del, &sub, &ssh, &out, why,

@@ -771,6 +771,17 @@ static const struct lc_case cases[] = {
 	      "<resilience outage=\"5\"/>" } },
 	  .expect = { AT("<resilience outage", "has no <control action=\""
 	      "network-down\"> or \"power-off\">") } },
+	{ .name = "resilience-configure-wait",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience>"
+	      "<configure via=\"wait\"/></resilience>\n  </dut>" } },
+	  .expect = { AT("<configure via=\"wait\"/>", "<configure> changes "
+	      "the DUT's settings; give it via=\"http\"") } },
+	{ .name = "resilience-configure-placeholder",
+	  .edit = { { "</update>\n  </dut>", "</update>\n    <resilience>"
+	      "<configure via=\"http\">/api/set?tz={url}</configure>"
+	      "</resilience>\n  </dut>" } },
+	  .expect = { AT("<configure via=", "'{url}' in <configure> is not a "
+	      "placeholder assay knows; use {token}") } },
 	{ .name = "model-blank",
 	  .edit = { { "<dut name=\"sensor\" serial=\"uart\">",
 	      "<dut name=\"sensor\" serial=\"uart\" model=\"  \">" } },
