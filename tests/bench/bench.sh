@@ -700,7 +700,7 @@ answers() {
 				    grep -q '</time>' ;;
 			*)
 				# mdns, ssdp: any datagram gets the answer.
-				printf x | timeout 5 socat -t 2 -T 2 - \
+				printf x | timeout 5 socat -t 0.5 -T 2 - \
 				    "UDP4:$ip:$ports" 2>/dev/null | grep -q . ;;
 			esac ||
 			    { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
