@@ -699,9 +699,14 @@ answers() {
 				    "coap://$ip/.well-known/core" 2>/dev/null |
 				    grep -q '</time>' ;;
 			*)
-				# mdns, ssdp: any datagram gets the answer.
-				printf x | timeout 5 socat -t 0.5 -T 2 - \
-				    "UDP4:$ip:$ports" 2>/dev/null | grep -q . ;;
+				# mdns, ssdp: any datagram gets the answer
+				# (the responder forks per datagram: a busy
+				# machine gets three tries of 1 s).
+				for _ in 1 2 3; do
+					printf x | timeout 5 socat -t 1 -T 2 - \
+					    "UDP4:$ip:$ports" 2>/dev/null |
+					    grep -q . && break
+				done ;;
 			esac ||
 			    { warn "$dev: $svc ($kind/$ports) does not answer"; return 1; }
 			;;
