@@ -3,15 +3,18 @@
 # waits it cannot avoid: nmap's discovery (the longer of the IPv4 and IPv6
 # scans, which run in parallel) plus the password guessing, whose budget
 # the lab config sets.  Prints the total, the waits and the ratio; the
-# issue's target is a ratio of at most 1.5.  Needs root (the bench);
-# exit 77 otherwise.
+# issue's target is a ratio of at most 1.5.  The run is the functional
+# network tests (issue 4): the lab config without the outages, the erasure
+# and the update session, whose deliberate waits (outages, observation
+# windows, settle times, the device fetching its update) the ratio does not
+# count; ASSAY_BENCH_FULL=1 keeps them.  Needs root (the bench); exit 77
+# otherwise.
 #
 #   bench-functional.sh [ASSAY_BIN] [RUNS]
 set -u
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${1:-$src/build-perf/assay}
 runs=${2:-3}
-lab="$src/lab-config/examples/virtual-bench.xml"
 bench="$src/tests/bench/bench.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -22,6 +25,14 @@ fi
 tmp=$(mktemp -d /tmp/assay-bench-func.XXXXXX)
 chmod 755 "$tmp"
 trap 'bash "$bench" down >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+lab="$tmp/lab.xml"
+if [ "${ASSAY_BENCH_FULL:-0}" = 1 ]; then
+	strip='/^$/d'
+else
+	strip='/<resilience/,/<\/resilience>/d; /<erase/,/<\/erase>/d; /<update /,/<\/update>/d'
+fi
+sed -e "s#\${LABDIR}/\.\./\.\./#$src/#g" -e "s#\.\./\.\./#$src/#g" -e "$strip" \
+    "$src/lab-config/examples/virtual-bench.xml" >"$lab"
 
 # nmap's own elapsed time of a scan, from its XML.
 elapsed() {
