@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "net.h"
 #include "log.h"
 #include "util.h"
 
@@ -278,54 +279,6 @@ asy_coap_code_str(unsigned code, char *buf, size_t len)
 
 /* ---- the socket --------------------------------------------------------- */
 
-/* A nonblocking UDP socket connected to addr port (literals only). */
-static int
-udp_open(const char *addr, unsigned port, int *out, char *why,
-    size_t why_len)
-{
-	struct sockaddr_in6 s6;
-	struct sockaddr_in s4;
-	struct sockaddr *sa;
-	socklen_t len;
-	int fd;
-
-	memset(&s4, 0, sizeof(s4));
-	memset(&s6, 0, sizeof(s6));
-	if (addr == NULL || port == 0 || port > 65535) {
-		asy_why(why, why_len, "bad address or port");
-		return ASY_E_INPUT;
-	}
-	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((unsigned short)port);
-		sa = (struct sockaddr *)&s4;
-		len = sizeof(s4);
-	} else if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((unsigned short)port);
-		sa = (struct sockaddr *)&s6;
-		len = sizeof(s6);
-	} else {
-		asy_why(why, why_len, "not an IP address literal");
-		return ASY_E_INPUT;
-	}
-	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd < 0) {
-		asy_why(why, why_len, "socket: %s", strerror(errno));
-		return ASY_E_IO;
-	}
-	/* Connected: the kernel drops datagrams from anyone else and
-	 * reports ICMP port unreachable as ECONNREFUSED. */
-	if (connect(fd, sa, len) < 0) {
-		asy_why(why, why_len, "connect: %s", strerror(errno));
-		close(fd);
-		return ASY_E_IO;
-	}
-	*out = fd;
-	return 0;
-}
-
 /* Send once: 1 sent, 0 port unreachable, ASY_E_IO. */
 static int
 udp_send(int fd, const void *p, size_t n, char *why, size_t why_len)
@@ -392,7 +345,7 @@ asy_coap_send(const char *addr, unsigned port, const void *dgram, size_t n,
 {
 	int fd = -1, r;
 
-	r = udp_open(addr, port, &fd, why, why_len);
+	r = asy_udp_connect(addr, port, &fd, why, why_len);
 	if (r < 0)
 		return r;
 	r = udp_send(fd, dgram, n, why, why_len);
@@ -475,7 +428,7 @@ asy_coap_get(const char *addr, unsigned port, const char *path,
 		r = ASY_E_NOMEM;
 		goto out;
 	}
-	r = udp_open(addr, port, &fd, w, sizeof(w));
+	r = asy_udp_connect(addr, port, &fd, w, sizeof(w));
 	if (r < 0)
 		goto out;
 	start = asy_now_ms();

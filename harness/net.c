@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "util.h"
 
 /* 1 answered (connected or refused), 0 no answer; why filled. */
 static int
@@ -92,5 +93,52 @@ asy_net_alive(const char *addr, const unsigned *ports, size_t n,
 		if (probe(sa, len, timeout_ms, why, why_len))
 			return 1;
 	}
+	return 0;
+}
+
+int
+asy_udp_connect(const char *addr, unsigned port, int *out, char *why,
+    size_t why_len)
+{
+	struct sockaddr_in6 s6;
+	struct sockaddr_in s4;
+	struct sockaddr *sa;
+	socklen_t len;
+	int fd;
+
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (addr == NULL || port == 0 || port > 65535) {
+		asy_why(why, why_len, "bad address or port");
+		return ASY_E_INPUT;
+	}
+	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		s4.sin_port = htons((unsigned short)port);
+		sa = (struct sockaddr *)&s4;
+		len = sizeof(s4);
+	} else if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
+		s6.sin6_family = AF_INET6;
+		s6.sin6_port = htons((unsigned short)port);
+		sa = (struct sockaddr *)&s6;
+		len = sizeof(s6);
+	} else {
+		asy_why(why, why_len, "not an IP address literal");
+		return ASY_E_INPUT;
+	}
+	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0) {
+		asy_why(why, why_len, "socket: %s", strerror(errno));
+		return ASY_E_IO;
+	}
+	/* Connected: the kernel drops datagrams from anyone else and
+	 * reports ICMP port unreachable as ECONNREFUSED. */
+	if (connect(fd, sa, len) < 0) {
+		asy_why(why, why_len, "connect: %s", strerror(errno));
+		close(fd);
+		return ASY_E_IO;
+	}
+	*out = fd;
 	return 0;
 }

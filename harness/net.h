@@ -17,4 +17,13 @@
 int	asy_net_alive(const char *addr, const unsigned *ports, size_t n,
 	    unsigned long timeout_ms, char *why, size_t why_len);
 
+/*
+ * A UDP socket connected to addr (an IPv4 or IPv6 literal) and port, non-
+ * blocking: the kernel drops datagrams from anyone else and reports ICMP
+ * port unreachable as ECONNREFUSED.  0 with *out, ASY_E_INPUT (not an
+ * address, bad port) or ASY_E_IO, with why.
+ */
+int	asy_udp_connect(const char *addr, unsigned port, int *out, char *why,
+	    size_t why_len);
+
 #endif

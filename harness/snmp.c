@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "net.h"
 #include "log.h"
 #include "util.h"
 
@@ -533,53 +534,6 @@ error_name(long long status)
 
 /* ---- the socket --------------------------------------------------------- */
 
-/* A nonblocking UDP socket connected to addr port (literals only). */
-static int
-udp_open(const char *addr, unsigned port, int *out, char *why,
-    size_t why_len)
-{
-	struct sockaddr_in6 s6;
-	struct sockaddr_in s4;
-	struct sockaddr *sa;
-	socklen_t len;
-	int fd;
-
-	memset(&s4, 0, sizeof(s4));
-	memset(&s6, 0, sizeof(s6));
-	if (addr == NULL || port == 0 || port > 65535) {
-		asy_why(why, why_len, "bad address or port");
-		return ASY_E_INPUT;
-	}
-	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		s4.sin_port = htons((unsigned short)port);
-		sa = (struct sockaddr *)&s4;
-		len = sizeof(s4);
-	} else if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
-		s6.sin6_family = AF_INET6;
-		s6.sin6_port = htons((unsigned short)port);
-		sa = (struct sockaddr *)&s6;
-		len = sizeof(s6);
-	} else {
-		asy_why(why, why_len, "not an IP address literal");
-		return ASY_E_INPUT;
-	}
-	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd < 0) {
-		asy_why(why, why_len, "socket: %s", strerror(errno));
-		return ASY_E_IO;
-	}
-	/* Connected: the kernel drops datagrams from anyone else. */
-	if (connect(fd, sa, len) < 0) {
-		asy_why(why, why_len, "connect: %s", strerror(errno));
-		close(fd);
-		return ASY_E_IO;
-	}
-	*out = fd;
-	return 0;
-}
-
 static long long
 new_reqid(void)
 {
@@ -782,7 +736,7 @@ asy_snmp_get(const char *addr, unsigned port, const char *community,
 		r = ASY_E_NOMEM;
 		goto out;
 	}
-	r = udp_open(addr, port, &fd, why, why_len);
+	r = asy_udp_connect(addr, port, &fd, why, why_len);
 	if (r < 0)
 		goto out;
 	/*
@@ -912,7 +866,7 @@ asy_snmp_set_string(const char *addr, unsigned port, const char *community,
 		r = ASY_E_NOMEM;
 		goto out;
 	}
-	r = udp_open(addr, port, &fd, why, why_len);
+	r = asy_udp_connect(addr, port, &fd, why, why_len);
 	if (r < 0)
 		goto out;
 	r = transact(fd, &req, reqid, version, timeout_ms, dgram, &resp, why,
